@@ -1,0 +1,29 @@
+package io.losslake.federated.strategy;
+
+import io.losslake.federated.ClientUpdate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FedAvg (McMahan et al., 2017): the new global model is the mean of the clients' models weighted
+ * by their example counts, w = sum_k n_k w_k / sum_k n_k. Failed clients are simply absent.
+ */
+public final class FedAvg implements AggregationStrategy {
+    public static final String NAME = "fedavg";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Result aggregate(int round, float[] globalWeights, List<ClientUpdate> updates, ServerState state) {
+        List<float[]> models = new ArrayList<>(updates.size());
+        double[] counts = new double[updates.size()];
+        for (int k = 0; k < updates.size(); k++) {
+            models.add(updates.get(k).weights());
+            counts[k] = updates.get(k).numExamples();
+        }
+        return new Result(Aggregates.weightedMean(models, counts), state);
+    }
+}

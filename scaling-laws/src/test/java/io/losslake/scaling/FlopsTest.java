@@ -1,0 +1,31 @@
+package io.losslake.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FlopsTest {
+    @Test
+    void countsA784x256x10PerceptronByHand() {
+        List<int[]> layers = List.of(new int[] {784, 256}, new int[] {256, 10});
+        // forward: 2*784*256 + 256 + 2*256*10 + 10 = 401,408 + 256 + 5,120 + 10
+        double forward = 401_408 + 256 + 5_120 + 10;
+        // backward: layer 1 (first: no input gradient) 401,408 + 256; layer 2: 5,120 + 10 + 5,120
+        double backward = 401_408 + 256 + 5_120 + 10 + 5_120;
+        assertThat(Flops.denseInferencePerExample(layers)).isEqualTo(forward);
+        assertThat(Flops.denseTrainingPerExample(layers)).isEqualTo(forward + backward);
+    }
+
+    @Test
+    void approachesSixFlopsPerParameterForDeepWideStacks() {
+        int width = 4096;
+        List<int[]> layers = List.of(new int[] {width, width}, new int[] {width, width}, new int[] {width, width},
+                new int[] {width, width}, new int[] {width, width}, new int[] {width, width}, new int[] {width, width},
+                new int[] {width, width}, new int[] {width, width}, new int[] {width, width});
+        double params = 10.0 * ((double) width * width + width);
+        // Only the first layer skips its input gradient: 6N - 2*width^2, i.e. 5.8 N for 10 layers.
+        assertThat(Flops.denseTrainingPerExample(layers) / params).isCloseTo(5.8, within(0.01));
+    }
+}
