@@ -1,0 +1,103 @@
+package io.losslake.spark;
+
+import io.losslake.spark.cli.ConfigFile;
+import io.losslake.spark.cli.PipelineCommand;
+import io.losslake.spark.cli.UserInputException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+
+/** The {@code losslake} command line; {@code bin/losslake} and {@code spark-submit} both start here. */
+@Command(name = "losslake", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        subcommands = {PipelineCommand.class, CommandLine.HelpCommand.class},
+        description = {"Federated training simulations and scaling-law fits as Spark pipelines over a Delta lake.",
+            "Run 'losslake <command> --help' for a command's options."})
+public final class Main implements Runnable {
+    /** Exit status for input a user can fix: bad options, missing or corrupt files. */
+    public static final int BAD_INPUT = 2;
+    /** Exit status for a run that failed after it started. */
+    public static final int FAILED = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        int status = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        System.exit(status);
+    }
+
+    /** Runs the command line in this JVM and returns its exit status. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setOverwrittenOptionsAllowed(true); // the last of a repeated flag wins, as in most tools
+        ConfigFile config;
+        try {
+            Path configPath = ConfigFile.findIn(args);
+            config = configPath == null ? null : ConfigFile.load(configPath);
+        } catch (UserInputException e) {
+            err.println("losslake: " + e.getMessage());
+            err.flush();
+            return BAD_INPUT;
+        }
+        if (config != null) {
+            cli.setDefaultValueProvider(config);
+        }
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("losslake: " + e.getMessage()
+                    + (e.getMessage().endsWith(".") ? "" : ".") + " See 'losslake " + command.getCommandName() + " --help'.");
+            command.getErr().flush();
+            return BAD_INPUT;
+        });
+        cli.setExecutionStrategy((ParseResult parsed) -> {
+            if (config != null) {
+                try {
+                    config.checkKeysAgainst(lastSubcommand(parsed));
+                } catch (UserInputException e) {
+                    err.println("losslake: " + e.getMessage());
+                    err.flush();
+                    return BAD_INPUT;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            Throwable cause = e;
+            if (cause instanceof UserInputException) {
+                command.getErr().println("losslake: " + cause.getMessage());
+                command.getErr().flush();
+                return BAD_INPUT;
+            }
+            command.getErr().println("losslake " + command.getCommandName() + " failed: " + cause);
+            cause.printStackTrace(command.getErr());
+            command.getErr().flush();
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    private static CommandLine lastSubcommand(ParseResult parsed) {
+        ParseResult p = parsed;
+        while (p.hasSubcommand()) {
+            p = p.subcommand();
+        }
+        return p.commandSpec().commandLine();
+    }
+
+    /** Reports the version this jar was built as. */
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"losslake " + Version.current()};
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.losslake.spark.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.losslake.data.DatasetException;
+import io.losslake.data.IdxDirectory;
+import io.losslake.data.Seeds;
+import io.losslake.data.TrainTest;
+import io.losslake.data.partition.IidPartitioner;
+import io.losslake.data.partition.Partition;
+import io.losslake.federated.FederatedConfig;
+import io.losslake.federated.LocalTraining;
+import io.losslake.federated.model.ModelSpec;
+import io.losslake.federated.model.OptimizerSpec;
+import io.losslake.spark.LakeSession;
+import io.losslake.spark.Version;
+import io.losslake.spark.federated.FederatedSimulation;
+import io.losslake.spark.federated.RoundMetrics;
+import io.losslake.spark.federated.Streams;
+import io.losslake.spark.lake.Lake;
+import io.losslake.spark.lake.RunLog;
+import io.losslake.spark.lake.Tables;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code losslake pipeline}: Fashion-MNIST, dealt IID to clients, FedAvg rounds, metrics into the lake. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Reads an IDX image dataset (Fashion-MNIST by default), deals its training split IID to simulated clients,",
+            "runs federated rounds (one Spark task per client, DL4J local training, aggregation on the driver),",
+            "evaluates the global model on the test split each round and appends runs and round_metrics to the lake."},
+        footer = {"", "Every option can also be set in a YAML file given with --config (key = option name without",
+            "the dashes); options on the command line win. Exit status: 0 done, 1 the run failed, 2 bad input."})
+public final class PipelineCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option values, e.g. conf/pipeline.yaml.")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "Folder with the IDX files (train-/t10k- images and labels, gzip or raw). Default: ${DEFAULT-VALUE}.")
+    Path data;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Number of classes of the dataset. Default: ${DEFAULT-VALUE}.")
+    int classes;
+
+    @Option(names = "--clients", defaultValue = "10", description = "Simulated clients the training split is dealt to. Default: ${DEFAULT-VALUE}.")
+    int clients;
+
+    @Option(names = "--rounds", defaultValue = "10", description = "Communication rounds. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(names = "--model", defaultValue = "mlp:200", description = "Model: mlp:<width>[,<width>...]. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--local-epochs", defaultValue = "1", description = "Local epochs per round. Default: ${DEFAULT-VALUE}.")
+    int localEpochs;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Local minibatch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--optimizer", defaultValue = "nesterov", description = "Local optimiser: sgd, nesterov or adam. Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.02", description = "Local learning rate. Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of the nesterov optimiser. Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--strategy", defaultValue = "fedavg", description = "Aggregation strategy. Default: ${DEFAULT-VALUE}.")
+    String strategy;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Run seed: partition, initial weights and batch order derive from it. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Instant startedAt = Instant.now();
+
+        // 1. Everything a user can get wrong is checked before Spark starts or any table is touched.
+        FederatedSimulation.Plan plan;
+        try {
+            FederatedConfig settings = new FederatedConfig(clients, rounds, model,
+                    new LocalTraining(localEpochs, batchSize, new OptimizerSpec(optimizer, learningRate, momentum)), strategy, seed);
+            if (classes < 2 || classes > 256) {
+                throw new IllegalArgumentException("Invalid --classes " + classes + ": expected between 2 and 256.");
+            }
+            TrainTest dataset = IdxDirectory.load(data, classes);
+            ModelSpec modelSpec = settings.modelFor(dataset.train().featureSize(), classes);
+            Partition partition = new IidPartitioner(clients)
+                    .partition(dataset.train().labelArray(), classes, Seeds.derive(seed, Streams.PARTITION));
+            plan = new FederatedSimulation.Plan(RunLog.newRunId(startedAt), settings, modelSpec, dataset, partition);
+        } catch (IllegalArgumentException | DatasetException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+
+        out.printf("losslake pipeline: run %s, %s, %d clients (iid), %d rounds, %s, %s, data %s (%d train / %d test)%n",
+                plan.runId(), plan.config().strategy(), clients, rounds, plan.model().describe(), plan.config().local().optimizer(),
+                data, plan.data().train().count(), plan.data().test().count());
+        out.flush();
+
+        // 2. Spark and the lake.
+        try (LakeSession session = LakeSession.open("losslake pipeline " + plan.runId(), sparkOptions)) {
+            Lake lake = new Lake(session.spark(), session.qualifyLake(sparkOptions.lake()));
+            RunLog runs = new RunLog(lake);
+            runs.start(new RunLog.Start(plan.runId(), "pipeline", seed, data.toString(), configJson(), startedAt), Version.current());
+            RoundProgress progress = new RoundProgress(out, rounds);
+            List<RoundMetrics> history = new ArrayList<>();
+            try {
+                FederatedSimulation.run(lake, plan, metrics -> {
+                    history.add(metrics);
+                    progress.round(metrics);
+                });
+            } catch (RuntimeException e) {
+                runs.finish(plan.runId(), RunLog.FAILED, Instant.now(), seconds(startedAt), null, String.valueOf(e.getMessage()));
+                throw e;
+            }
+            RoundMetrics last = history.get(history.size() - 1);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("rounds", history.size());
+            result.put("final_test_accuracy", last.test().accuracy());
+            result.put("final_test_loss", last.test().loss());
+            result.put("best_test_accuracy", history.stream().mapToDouble(m -> m.test().accuracy()).max().orElse(Double.NaN));
+            result.put("train_flops", last.trainFlops());
+            double wall = seconds(startedAt);
+            runs.finish(plan.runId(), RunLog.SUCCEEDED, Instant.now(), wall, json(result), null);
+            progress.summary(plan.runId(), history, wall, lake.path(Tables.RUNS), lake.path(Tables.ROUND_METRICS));
+        }
+        return 0;
+    }
+
+    private static double seconds(Instant since) {
+        return (Instant.now().toEpochMilli() - since.toEpochMilli()) / 1000.0;
+    }
+
+    /** Every option's effective value, so a run can be repeated from its row in {@code runs}. */
+    private String configJson() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (OptionSpec option : spec.options()) {
+            if (!option.usageHelp() && !option.versionHelp()) {
+                Object value = option.getValue();
+                values.put(option.longestName().replaceFirst("^-+", ""), value instanceof Path ? value.toString() : value);
+            }
+        }
+        return json(values);
+    }
+
+    private static String json(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.losslake.spark.lake;
+
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Delta tables under one root. Rows are written by blind appends, which never conflict with
+ * concurrent writers; each (run_id, round) is produced exactly once by the run that owns it.
+ */
+public final class Lake {
+    private final SparkSession spark;
+    private final String root;
+
+    public Lake(SparkSession spark, String root) {
+        this.spark = spark;
+        this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public String path(String table) {
+        return root + "/" + table;
+    }
+
+    public boolean exists(String table) {
+        return DeltaTable.isDeltaTable(spark, path(table));
+    }
+
+    /** Appends {@code rows} (in {@code schema}'s column order) to {@code table}, creating it if needed. */
+    public void append(String table, StructType schema, List<Row> rows) {
+        spark.createDataFrame(rows, schema)
+                .write()
+                .format("delta")
+                .mode("append")
+                .option("mergeSchema", "true")
+                .save(path(table));
+    }
+
+    public Dataset<Row> read(String table) {
+        return spark.read().format("delta").load(path(table));
+    }
+
+    public DeltaTable delta(String table) {
+        return DeltaTable.forPath(spark, path(table));
+    }
+}

@@ -1,0 +1,81 @@
+package io.losslake.spark.lake;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.exceptions.DeltaConcurrentModificationException;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/** The {@code runs} table: one row per run, inserted RUNNING at start and updated once at the end. */
+public final class RunLog {
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int UPDATE_ATTEMPTS = 5;
+
+    private final Lake lake;
+
+    public RunLog(Lake lake) {
+        this.lake = lake;
+    }
+
+    /** A new, practically unique, time-sortable run id such as {@code 20261127-193012-a1b2c3}. */
+    public static String newRunId(Instant now) {
+        byte[] suffix = new byte[3];
+        RANDOM.nextBytes(suffix);
+        return ID_TIME.format(now) + "-" + HexFormat.of().formatHex(suffix);
+    }
+
+    /** What is known of a run when it starts. */
+    public record Start(String runId, String command, long seed, String dataset, String configJson, Instant startedAt) {
+    }
+
+    public void start(Start run, String version) {
+        SparkSession spark = lake.spark();
+        lake.append(Tables.RUNS, Tables.RUNS_SCHEMA, List.of(RowFactory.create(
+                run.runId(), run.command(), RUNNING, run.seed(), run.dataset(), run.configJson(),
+                Timestamp.from(run.startedAt()), null, null, null, null,
+                version, spark.version(), spark.sparkContext().master(), spark.sparkContext().applicationId())));
+    }
+
+    /** Marks the run finished. Retries when a concurrent run's commit races ours. */
+    public void finish(String runId, String status, Instant finishedAt, double wallSeconds, String resultJson, String error) {
+        Map<String, Column> set = new LinkedHashMap<>();
+        set.put("status", lit(status));
+        set.put("finished_at", lit(Timestamp.from(finishedAt)).cast(DataTypes.TimestampType));
+        set.put("wall_seconds", lit(wallSeconds));
+        set.put("result_json", lit(resultJson).cast(DataTypes.StringType));
+        set.put("error", lit(error).cast(DataTypes.StringType));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                lake.delta(Tables.RUNS).update(col("run_id").equalTo(runId), set);
+                return;
+            } catch (DeltaConcurrentModificationException e) {
+                if (attempt == UPDATE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+}

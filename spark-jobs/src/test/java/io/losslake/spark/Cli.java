@@ -1,0 +1,14 @@
+package io.losslake.spark;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs the command line in-process and keeps what it printed. */
+public record Cli(int status, String out, String err) {
+    public static Cli run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Cli(status, out.toString(), err.toString());
+    }
+}

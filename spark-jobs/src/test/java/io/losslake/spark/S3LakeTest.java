@@ -1,0 +1,93 @@
+package io.losslake.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.losslake.data.IdxWriter;
+import io.losslake.data.testing.SyntheticImages;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline with its lake on s3a://, served by an in-process S3 API server (s3proxy over an in-memory blob store). */
+class S3LakeTest {
+    static final String BUCKET = "losslake-test";
+    static S3Proxy s3;
+    static BlobStoreContext blobs;
+    static SparkSession spark;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+                .overrides(new Properties()).build(BlobStoreContext.class);
+        BlobStore store = blobs.getBlobStore();
+        store.createContainerInLocation(null, BUCKET);
+        s3 = S3Proxy.builder()
+                .blobStore(store)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret")
+                .build();
+        s3.start();
+        while (!"STARTED".equals(s3.getState())) {
+            Thread.sleep(10);
+        }
+        spark = TestSpark.builder()
+                .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + s3.getPort())
+                .config("spark.hadoop.fs.s3a.access.key", "test-access")
+                .config("spark.hadoop.fs.s3a.secret.key", "test-secret")
+                .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+                .config("spark.hadoop.fs.s3a.path.style.access", "true")
+                .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
+                // Without it one Delta write took minutes retrying directory-marker deletes (STACK.md).
+                .config("spark.hadoop.fs.s3a.directory.marker.retention", "keep")
+                // A cached client would point at a previous test's server port.
+                .config("spark.hadoop.fs.s3a.impl.disable.cache", "true")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        spark.stop();
+        FileSystem.closeAll();
+        s3.stop();
+        blobs.close();
+    }
+
+    @Test
+    void pipelineWritesReadableDeltaTablesToS3a() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 200, 6, 4, 1), true);
+        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 80, 6, 4, 2), true);
+        String lake = "s3a://" + BUCKET + "/lakes/first";
+
+        Cli run = Cli.run("pipeline", "--data", data.toString(), "--classes", "4", "--clients", "2", "--rounds", "2",
+                "--model", "mlp:8", "--lr", "0.05", "--lake", lake);
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("tables: " + lake + "/runs");
+
+        List<Row> runs = spark.read().format("delta").load(lake + "/runs").collectAsList();
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).<String>getAs("status")).isEqualTo("SUCCEEDED");
+        List<Row> rounds = spark.read().format("delta").load(lake + "/round_metrics").orderBy("round").collectAsList();
+        assertThat(rounds).extracting(r -> r.<Integer>getAs("round")).containsExactly(1, 2);
+        assertThat(rounds).allSatisfy(r -> assertThat(r.<String>getAs("run_id")).isEqualTo(runs.get(0).getAs("run_id")));
+        // The objects really are in the S3 server's store, Delta log included.
+        assertThat(blobs.getBlobStore().blobExists(BUCKET, "lakes/first/round_metrics/_delta_log/00000000000000000000.json")).isTrue();
+    }
+}
