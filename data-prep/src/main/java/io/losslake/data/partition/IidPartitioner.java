@@ -1,7 +1,6 @@
 package io.losslake.data.partition;
 
 import io.losslake.data.Seeds;
-import java.util.Arrays;
 
 /**
  * Independent and identically distributed: a seeded uniform shuffle cut into {@code numClients}
@@ -14,9 +13,7 @@ public final class IidPartitioner implements Partitioner {
     private final int numClients;
 
     public IidPartitioner(int numClients) {
-        if (numClients < 1) {
-            throw new IllegalArgumentException("The number of clients must be at least 1 (got " + numClients + ").");
-        }
+        Partitioners.requireClients(numClients);
         this.numClients = numClients;
     }
 
@@ -26,32 +23,14 @@ public final class IidPartitioner implements Partitioner {
     }
 
     @Override
-    public int numClients() {
-        return numClients;
-    }
-
-    @Override
-    public Partition partition(int[] labels, int numClasses, long seed) {
-        int n = labels.length;
+    public Partition partition(PartitionInput input, long seed) {
+        int n = input.size();
         if (n < numClients) {
             throw new IllegalArgumentException("Cannot deal " + n + " examples to " + numClients
                     + " clients: the iid scheme gives every client at least one example.");
         }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = Cuts.range(n);
         Seeds.shuffle(order, Seeds.derive(seed, 0x11D));
-        int[][] clients = new int[numClients][];
-        int base = n / numClients;
-        int extra = n % numClients;
-        int from = 0;
-        for (int c = 0; c < numClients; c++) {
-            int size = base + (c < extra ? 1 : 0);
-            clients[c] = Arrays.copyOfRange(order, from, from + size);
-            Arrays.sort(clients[c]);
-            from += size;
-        }
-        return new Partition(NAME, clients);
+        return new Partition(NAME, Cuts.pieces(order, Cuts.even(n, numClients)));
     }
 }

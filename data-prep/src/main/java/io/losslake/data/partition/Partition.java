@@ -4,12 +4,27 @@ import java.util.Arrays;
 
 /**
  * An assignment of examples to simulated clients: {@code clients[c]} holds the ascending example
- * indices of client {@code c}. Every example belongs to at most one client.
+ * indices of client {@code c}. Every example belongs to at most one client. Feature-shift plans
+ * also carry one {@link FeatureShift} per client.
  *
  * @param scheme  the partitioner's name, e.g. {@code iid}
  * @param clients per client, its example indices in ascending order
+ * @param shifts  per client, the covariate shift applied to its inputs; null when inputs are unchanged
  */
-public record Partition(String scheme, int[][] clients) implements java.io.Serializable {
+public record Partition(String scheme, int[][] clients, FeatureShift[] shifts) implements java.io.Serializable {
+
+    public Partition {
+        if (shifts != null && shifts.length != clients.length) {
+            throw new IllegalArgumentException("one feature shift per client expected");
+        }
+        for (int[] client : clients) {
+            Arrays.sort(client);
+        }
+    }
+
+    public Partition(String scheme, int[][] clients) {
+        this(scheme, clients, null);
+    }
 
     public int numClients() {
         return clients.length;
@@ -22,6 +37,11 @@ public record Partition(String scheme, int[][] clients) implements java.io.Seria
 
     public int size(int c) {
         return clients[c].length;
+    }
+
+    /** The shift of client {@code c}'s inputs, or null. */
+    public FeatureShift shift(int c) {
+        return shifts == null ? null : shifts[c];
     }
 
     /** Total examples dealt out. */
