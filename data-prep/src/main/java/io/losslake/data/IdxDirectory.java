@@ -1,6 +1,7 @@
 package io.losslake.data;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,33 +25,49 @@ public final class IdxDirectory {
     private IdxDirectory() {
     }
 
-    /** Loads both splits from {@code dir}; labels must lie in {@code [0, numClasses)}. */
+    /** Loads both splits from the local folder {@code dir}; labels must lie in {@code [0, numClasses)}. */
     public static TrainTest load(Path dir, int numClasses) {
-        if (!Files.isDirectory(dir)) {
-            throw new DatasetException("The data folder " + dir + " does not exist or is not a folder; expected a folder holding "
-                    + EXPECTED + (dir.equals(FASHION_MNIST_DEFAULT) ? " (apt-get install dataset-fashion-mnist installs them there)." : "."));
+        return load(FileSource.local(dir), numClasses);
+    }
+
+    /** Loads both splits from {@code dir}; labels must lie in {@code [0, numClasses)}. */
+    public static TrainTest load(FileSource dir, int numClasses) {
+        try {
+            if (!dir.exists()) {
+                throw new DatasetException("The data folder " + dir.location() + " does not exist or is not a folder; expected a folder holding "
+                        + EXPECTED + (dir.location().equals(FASHION_MNIST_DEFAULT.toString())
+                        ? " (apt-get install dataset-fashion-mnist installs them there)." : "."));
+            }
+            LabeledImages train = split(dir, "train", numClasses);
+            LabeledImages test = split(dir, "t10k", numClasses);
+            return new TrainTest(train, test);
+        } catch (IOException e) {
+            throw new DatasetException("The data folder " + dir.location() + " could not be read: " + e.getMessage() + ".", e);
         }
-        LabeledImages train = split(dir, "train", numClasses);
-        LabeledImages test = split(dir, "t10k", numClasses);
-        return new TrainTest(train, test);
     }
 
-    private static LabeledImages split(Path dir, String prefix, int numClasses) {
-        Path images = find(dir, prefix, "images", 3);
-        Path labels = find(dir, prefix, "labels", 1);
-        return IdxReader.readImages(IdxReader.read(images, 3), IdxReader.read(labels, 1), dir.resolve(prefix).toString(), numClasses);
+    private static LabeledImages split(FileSource dir, String prefix, int numClasses) throws IOException {
+        IdxReader.IdxArray images = read(dir, find(dir, prefix, "images", 3), 3);
+        IdxReader.IdxArray labels = read(dir, find(dir, prefix, "labels", 1), 1);
+        return IdxReader.readImages(images, labels, dir.locate(prefix), numClasses);
     }
 
-    static Path find(Path dir, String prefix, String kind, int dims) {
+    private static IdxReader.IdxArray read(FileSource dir, String name, int dims) throws IOException {
+        try (InputStream in = dir.open(name)) {
+            return IdxReader.read(in, dir.locate(name), dims);
+        }
+    }
+
+    static String find(FileSource dir, String prefix, String kind, int dims) throws IOException {
         for (String sep : new String[] {"-", "."}) {
             for (String suffix : new String[] {"", ".gz"}) {
-                Path candidate = dir.resolve(prefix + "-" + kind + sep + "idx" + dims + "-ubyte" + suffix);
-                if (Files.isRegularFile(candidate)) {
+                String candidate = prefix + "-" + kind + sep + "idx" + dims + "-ubyte" + suffix;
+                if (dir.isFile(candidate)) {
                     return candidate;
                 }
             }
         }
-        throw new DatasetException("The data folder " + dir + " has no " + prefix + "-" + kind + "-idx" + dims
+        throw new DatasetException("The data folder " + dir.location() + " has no " + prefix + "-" + kind + "-idx" + dims
                 + "-ubyte[.gz]; expected " + EXPECTED + ".");
     }
 }

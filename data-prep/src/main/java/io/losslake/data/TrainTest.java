@@ -1,7 +1,7 @@
 package io.losslake.data;
 
 /** A dataset's training and test splits, as given by its files. */
-public record TrainTest(LabeledImages train, LabeledImages test) {
+public record TrainTest(LabeledImages train, LabeledImages test) implements java.io.Serializable {
     public TrainTest {
         if (train.rows() != test.rows() || train.cols() != test.cols()) {
             throw new DatasetException("The training images are " + train.rows() + "x" + train.cols()

@@ -2,6 +2,7 @@ package io.losslake.federated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.losslake.data.ImageSubset;
 import io.losslake.data.LabeledImages;
 import io.losslake.data.testing.SyntheticImages;
 import io.losslake.federated.model.ModelFactory;
@@ -30,7 +31,7 @@ class LocalTrainerTest {
     void trainingLowersTheLossOnTheClientsData() {
         float[] start = ModelFactory.weightsOf(ModelFactory.initialised(MODEL, SGD, 3));
         Evaluation before = Evaluator.evaluate(ModelFactory.withWeights(MODEL, SGD, start), DATA);
-        ClientUpdate update = LocalTrainer.train(5, MODEL, start, DATA, ALL, new LocalTraining(5, 16, SGD), 11);
+        ClientUpdate update = LocalTrainer.train(MODEL, start, new ImageSubset(5, DATA, ALL), new LocalTraining(5, 16, SGD), 11);
         Evaluation after = Evaluator.evaluate(ModelFactory.withWeights(MODEL, SGD, update.weights()), DATA);
         assertThat(update.clientId()).isEqualTo(5);
         assertThat(update.numExamples()).isEqualTo(300);
@@ -45,9 +46,9 @@ class LocalTrainerTest {
         float[] start = ModelFactory.weightsOf(ModelFactory.initialised(MODEL, SGD, 3));
         int[] half = Arrays.copyOf(ALL, 150);
         LocalTraining local = new LocalTraining(2, 10, SGD);
-        ClientUpdate a = LocalTrainer.train(0, MODEL, start, DATA, half, local, 99);
-        ClientUpdate b = LocalTrainer.train(0, MODEL, start, DATA, half, local, 99);
-        ClientUpdate c = LocalTrainer.train(0, MODEL, start, DATA, half, local, 100);
+        ClientUpdate a = LocalTrainer.train(MODEL, start, new ImageSubset(0, DATA, half), local, 99);
+        ClientUpdate b = LocalTrainer.train(MODEL, start, new ImageSubset(0, DATA, half), local, 99);
+        ClientUpdate c = LocalTrainer.train(MODEL, start, new ImageSubset(0, DATA, half), local, 100);
         assertThat(a.weights()).containsExactly(b.weights());
         assertThat(a.trainLoss()).isEqualTo(b.trainLoss());
         assertThat(Arrays.equals(a.weights(), c.weights())).isFalse();

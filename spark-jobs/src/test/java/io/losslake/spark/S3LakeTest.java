@@ -89,5 +89,19 @@ class S3LakeTest {
         assertThat(rounds).allSatisfy(r -> assertThat(r.<String>getAs("run_id")).isEqualTo(runs.get(0).getAs("run_id")));
         // The objects really are in the S3 server's store, Delta log included.
         assertThat(blobs.getBlobStore().blobExists(BUCKET, "lakes/first/round_metrics/_delta_log/00000000000000000000.json")).isTrue();
+
+        // prepare reads its IDX files from s3a:// too
+        org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/datasets/synthetic");
+        FileSystem s3fs = remote.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        try (var files = Files.list(data)) {
+            for (Path f : files.toList()) {
+                s3fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toUri()), new org.apache.hadoop.fs.Path(remote, f.getFileName().toString()));
+            }
+        }
+        Cli prepare = Cli.run("prepare", "--input", remote.toString(), "--dataset", "synthetic", "--scheme", "shards", "--clients", "4",
+                "--lake", lake);
+        assertThat(prepare.status()).as(prepare.err()).isZero();
+        assertThat(spark.read().format("delta").load(lake + "/examples").count()).isEqualTo(280);
+        assertThat(spark.read().format("delta").load(lake + "/partitions").count()).isEqualTo(200);
     }
 }

@@ -8,6 +8,7 @@ import io.losslake.data.Seeds;
 import io.losslake.data.TrainTest;
 import io.losslake.data.partition.IidPartitioner;
 import io.losslake.data.partition.Partition;
+import io.losslake.data.partition.PartitionInput;
 import io.losslake.federated.FederatedConfig;
 import io.losslake.federated.LocalTraining;
 import io.losslake.federated.model.ModelSpec;
@@ -106,7 +107,7 @@ public final class PipelineCommand implements Callable<Integer> {
             TrainTest dataset = IdxDirectory.load(data, classes);
             ModelSpec modelSpec = settings.modelFor(dataset.train().featureSize(), classes);
             Partition partition = new IidPartitioner(clients)
-                    .partition(dataset.train().labelArray(), classes, Seeds.derive(seed, Streams.PARTITION));
+                    .partition(new PartitionInput(dataset.train().labelArray(), classes), Seeds.derive(seed, Streams.PARTITION));
             plan = new FederatedSimulation.Plan(RunLog.newRunId(startedAt), settings, modelSpec, dataset, partition);
         } catch (IllegalArgumentException | DatasetException e) {
             throw new UserInputException(e.getMessage(), e);
@@ -151,8 +152,12 @@ public final class PipelineCommand implements Callable<Integer> {
         return (Instant.now().toEpochMilli() - since.toEpochMilli()) / 1000.0;
     }
 
-    /** Every option's effective value, so a run can be repeated from its row in {@code runs}. */
     private String configJson() {
+        return optionsJson(spec);
+    }
+
+    /** Every option's effective value, so a run can be repeated from its row in {@code runs}. */
+    static String optionsJson(CommandSpec spec) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (OptionSpec option : spec.options()) {
             if (!option.usageHelp() && !option.versionHelp()) {
@@ -163,7 +168,7 @@ public final class PipelineCommand implements Callable<Integer> {
         return json(values);
     }
 
-    private static String json(Object value) {
+    static String json(Object value) {
         try {
             return new ObjectMapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package io.losslake.spark.federated;
 
+import io.losslake.data.ImageSubset;
 import io.losslake.data.LabeledImages;
 import io.losslake.data.Seeds;
 import io.losslake.federated.ClientUpdate;
@@ -31,6 +32,6 @@ final class TrainClient implements Function<ClientShard, ClientUpdate> {
     @Override
     public ClientUpdate call(ClientShard shard) {
         long seed = Seeds.derive(runSeed, Streams.LOCAL_TRAINING, round, shard.clientId());
-        return LocalTrainer.train(shard.clientId(), model, globalWeights.value(), train.value(), shard.examples(), local, seed);
+        return LocalTrainer.train(model, globalWeights.value(), new ImageSubset(shard.clientId(), train.value(), shard.examples()), local, seed);
     }
 }

@@ -46,6 +46,20 @@ public final class Lake {
                 .save(path(table));
     }
 
+    /**
+     * Atomically replaces the rows of {@code table} matching {@code column = value} (one value of
+     * its partition column) by {@code rows}, creating the table partitioned by {@code column} if
+     * needed. Re-running the same write leaves the same rows: idempotent.
+     */
+    public void replacePartition(String table, String column, String value, Dataset<Row> rows) {
+        rows.write()
+                .format("delta")
+                .mode("overwrite")
+                .partitionBy(column)
+                .option("replaceWhere", column + " = '" + value.replace("'", "''") + "'")
+                .save(path(table));
+    }
+
     public Dataset<Row> read(String table) {
         return spark.read().format("delta").load(path(table));
     }

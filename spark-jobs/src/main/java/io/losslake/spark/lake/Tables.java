@@ -14,6 +14,9 @@ import org.apache.spark.sql.types.StructType;
 public final class Tables {
     public static final String RUNS = "runs";
     public static final String ROUND_METRICS = "round_metrics";
+    public static final String EXAMPLES = "examples";
+    public static final String PARTITIONS = "partitions";
+    public static final String PARTITION_STATS = "partition_stats";
 
     public static final StructType RUNS_SCHEMA = schema(
             col("run_id", DataTypes.StringType, "unique id of the run, yyyyMMdd-HHmmss-<6 hex>"),
@@ -45,6 +48,54 @@ public final class Tables {
             col("client_compute_seconds", DataTypes.DoubleType, "sum over clients of their local training time"),
             col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
 
+    public static final StructType EXAMPLES_SCHEMA = schema(
+            col("dataset", DataTypes.StringType, "dataset name given to prepare (the table is partitioned by it)"),
+            col("split", DataTypes.StringType, "train or test"),
+            col("example_id", DataTypes.LongType, "id of the example, unique within (dataset, split)"),
+            col("label", DataTypes.IntegerType, "class index in [0, classes)"),
+            col("features", DataTypes.createArrayType(DataTypes.FloatType, false), "the example's features, flattened row-major, normalised as configured"),
+            col("shape", DataTypes.createArrayType(DataTypes.IntegerType, false), "shape of the features before flattening, e.g. [28, 28]"),
+            col("group_id", DataTypes.StringType, "value of the --group-column (e.g. writer id), null when none"),
+            col("run_id", DataTypes.StringType, "the prepare run that wrote the row"));
+
+    public static final StructType PARTITIONS_SCHEMA = schema(
+            col("partition_id", DataTypes.StringType, "name of the partition plan (the table is partitioned by it)"),
+            col("dataset", DataTypes.StringType, "the dataset whose train split the plan deals out"),
+            col("client_id", DataTypes.IntegerType, "0-based simulated client"),
+            col("example_id", DataTypes.LongType, "an example of the train split, see examples.example_id"),
+            col("run_id", DataTypes.StringType, "the prepare run that wrote the row"));
+
+    public static final StructType PARTITION_STATS_SCHEMA = schema(
+            col("partition_id", DataTypes.StringType, "name of the partition plan (the table is partitioned by it)"),
+            col("dataset", DataTypes.StringType, "the dataset dealt out"),
+            col("row_kind", DataTypes.StringType, "client: one client's figures; summary: the plan's"),
+            col("client_id", DataTypes.IntegerType, "the client; null on the summary row"),
+            col("examples", DataTypes.LongType, "examples held by the client (summary: by all clients)"),
+            col("label_counts", DataTypes.createArrayType(DataTypes.LongType, false), "examples per class (summary: global histogram)"),
+            col("labels_present", DataTypes.IntegerType, "classes with at least one example"),
+            col("tv_distance", DataTypes.DoubleType, "total-variation distance of the label distribution to the global one, in [0, 1]; summary: mean over non-empty clients"),
+            col("emd", DataTypes.DoubleType, "earth mover's distance as Zhao et al. (2018): sum_k |p_k - q_k|, in [0, 2]; summary: mean"),
+            col("label_entropy", DataTypes.DoubleType, "Shannon entropy of the label distribution, nats; summary: mean over non-empty clients"),
+            col("group_value", DataTypes.StringType, "natural scheme: the group value this client stands for"),
+            col("noise_std", DataTypes.DoubleType, "feature-shift scheme: std of the client's additive Gaussian noise"),
+            col("rotation_degrees", DataTypes.DoubleType, "feature-shift scheme: counter-clockwise rotation of the client's images"),
+            col("brightness", DataTypes.DoubleType, "feature-shift scheme: value added to the client's features"),
+            col("shift_seed", DataTypes.LongType, "feature-shift scheme: seed of the client's per-example noise"),
+            col("scheme", DataTypes.StringType, "partition scheme: iid, dirichlet, shards, quantity, feature-shift, natural"),
+            col("params_json", DataTypes.StringType, "the scheme's parameters as JSON"),
+            col("seed", DataTypes.LongType, "the seed of the plan"),
+            col("clients", DataTypes.IntegerType, "summary: number of clients"),
+            col("empty_clients", DataTypes.IntegerType, "summary: clients with no example"),
+            col("min_size", DataTypes.IntegerType, "summary: smallest client"),
+            col("median_size", DataTypes.DoubleType, "summary: median client size"),
+            col("max_size", DataTypes.IntegerType, "summary: largest client"),
+            col("mean_size", DataTypes.DoubleType, "summary: mean client size"),
+            col("size_std", DataTypes.DoubleType, "summary: standard deviation of client sizes"),
+            col("max_tv_distance", DataTypes.DoubleType, "summary: largest client TV distance"),
+            col("global_entropy", DataTypes.DoubleType, "summary: entropy of the global label distribution, nats"),
+            col("mean_labels_present", DataTypes.DoubleType, "summary: mean classes per non-empty client"),
+            col("run_id", DataTypes.StringType, "the prepare run that wrote the row"));
+
     private Tables() {
     }
 
@@ -53,12 +104,15 @@ public final class Tables {
         return switch (table) {
             case RUNS -> RUNS_SCHEMA;
             case ROUND_METRICS -> ROUND_METRICS_SCHEMA;
+            case EXAMPLES -> EXAMPLES_SCHEMA;
+            case PARTITIONS -> PARTITIONS_SCHEMA;
+            case PARTITION_STATS -> PARTITION_STATS_SCHEMA;
             default -> throw new IllegalArgumentException("no table " + table);
         };
     }
 
     public static List<String> names() {
-        return List.of(RUNS, ROUND_METRICS);
+        return List.of(RUNS, ROUND_METRICS, EXAMPLES, PARTITIONS, PARTITION_STATS);
     }
 
     private static StructField col(String name, DataType type, String comment) {

@@ -1,0 +1,209 @@
+package io.losslake.spark.bench;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.losslake.data.DenseClientData;
+import io.losslake.federated.Minibatches;
+import io.losslake.spark.LakeSession;
+import io.losslake.spark.Main;
+import io.losslake.spark.cli.SparkOptions;
+import io.losslake.spark.cli.UserInputException;
+import io.losslake.spark.data.ClientDatasets;
+import io.losslake.spark.lake.Lake;
+import io.losslake.spark.lake.Tables;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.dataset.DataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code losslake bench ...}: benchmark commands that print their figures (not timed tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks that print figures: preparing a dataset into many clients, feeding clients from the lake.",
+        subcommands = {BenchCommand.Prepare.class, BenchCommand.ClientBatches.class})
+public final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "prepare", mixinStandardHelpOptions = true,
+            description = "Runs 'losslake prepare' (Fashion-MNIST, Dirichlet label skew) for each client count; prints wall time, rows/s and peak memory.")
+    static final class Prepare implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--clients", split = ",", defaultValue = "100,10000", description = "Client counts to prepare. Default: ${DEFAULT-VALUE}.")
+        List<Integer> clients;
+
+        @Option(names = "--alpha", defaultValue = "0.1", description = "Dirichlet concentration. Default: ${DEFAULT-VALUE}.")
+        double alpha;
+
+        @Option(names = "--input", defaultValue = "/usr/share/datasets/fashion-mnist", description = "IDX folder. Default: ${DEFAULT-VALUE}.")
+        String input;
+
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            List<String[]> table = new ArrayList<>();
+            try (LakeSession session = LakeSession.open("losslake bench prepare", sparkOptions)) {
+                String lake = session.qualifyLake(sparkOptions.lake());
+                // A first, unreported prepare pays the JVM's and Spark's one-off start-up costs (class
+                // loading, code generation, Delta's first commit), which are not part of the throughput.
+                long warm = System.nanoTime();
+                StringWriter warmLog = new StringWriter();
+                int warmStatus = Main.execute(new PrintWriter(warmLog), new PrintWriter(warmLog), "prepare", "--input", input,
+                        "--scheme", "iid", "--clients", "10", "--lake", lake, "--plan", "bench-warm-up");
+                if (warmStatus != 0) {
+                    out.print(warmLog);
+                    return warmStatus;
+                }
+                out.printf("warm-up prepare (cold JVM) took %.1f s%n", (System.nanoTime() - warm) / 1e9);
+                for (int n : clients) {
+                    // min-size 0: with 10,000 clients a Dirichlet(0.1) draw leaves some of them empty, which is the point
+                    String[] args = {"prepare", "--input", input, "--scheme", "dirichlet", "--alpha", Double.toString(alpha),
+                        "--clients", Integer.toString(n), "--min-size", n > 1000 ? "0" : "10", "--lake", lake,
+                        "--plan", "bench-dirichlet" + alpha + "-c" + n};
+                    PeakMemory.reset();
+                    long t0 = System.nanoTime();
+                    StringWriter log = new StringWriter();
+                    int status = Main.execute(new PrintWriter(log), new PrintWriter(log), args);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    if (status != 0) {
+                        out.print(log);
+                        return status;
+                    }
+                    long rows = session.spark().read().format("delta").load(lake + "/" + Tables.EXAMPLES)
+                            .where(col("dataset").equalTo("fashion-mnist")).count();
+                    table.add(new String[] {Integer.toString(n), String.format("%.1f", seconds), String.format("%,.0f", rows / seconds),
+                        PeakMemory.mib(PeakMemory.heapPeak()), PeakMemory.mib(PeakMemory.rssPeak())});
+                    out.printf("prepared %,d clients in %.1f s%n", n, seconds);
+                    out.flush();
+                }
+            }
+            out.println();
+            out.printf("%-10s %10s %12s %14s %14s%n", "clients", "wall_s", "rows/s", "heap_peak", "rss_peak");
+            for (String[] r : table) {
+                out.printf("%-10s %10s %12s %14s %14s%n", (Object[]) r);
+            }
+            out.println("(rows = examples written, train + test; wall time includes the runs, partitions and partition_stats writes)");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** Orders clients by size (serializable, for RDD.max). */
+    private static final class BySize implements Comparator<DenseClientData>, java.io.Serializable {
+        @Override
+        public int compare(DenseClientData a, DenseClientData b) {
+            return Integer.compare(a.size(), b.size());
+        }
+    }
+
+    @Command(name = "client-batches", mixinStandardHelpOptions = true,
+            description = "Loads a plan's clients from the lake as contiguous float buffers and cuts DL4J minibatches from them; prints examples/s.")
+    static final class ClientBatches implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--plan", required = true, description = "A partition plan in the lake (see 'partitions list').")
+        String plan;
+
+        @Option(names = "--batch-size", defaultValue = "64", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(names = "--epochs", defaultValue = "20", description = "Passes over the largest client when cutting batches. Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() {
+            if (batchSize < 1 || epochs < 1) {
+                throw new UserInputException("Invalid --batch-size " + batchSize + " or --epochs " + epochs + ": expected positive numbers.");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (LakeSession session = LakeSession.open("losslake bench client-batches", sparkOptions)) {
+                Lake lake = new Lake(session.spark(), session.qualifyLake(sparkOptions.lake()));
+                ClientDatasets.PlanInfo info = ClientDatasets.describe(lake, plan);
+                int slices = session.spark().sparkContext().defaultParallelism() * 2;
+
+                // 1. every client from the lake into contiguous buffers on the executors (join, cluster by
+                //    client, assemble), as a federated job caches them; only sizes travel back. The first
+                //    pass warms the JVM, Spark's code generation and the Delta log cache up.
+                ClientDatasets.load(lake, info, slices).map(DenseClientData::size).reduce(Integer::sum);
+                long t0 = System.nanoTime();
+                JavaRDD<DenseClientData> clients = ClientDatasets.load(lake, info, slices).cache();
+                List<Integer> sizes = clients.map(DenseClientData::size).collect();
+                double loadSeconds = (System.nanoTime() - t0) / 1e9;
+                long examples = sizes.stream().mapToLong(Integer::longValue).sum();
+                out.printf("assembled %,d clients, %,d examples of plan %s from the lake in %.2f s: %,.0f examples/s%n",
+                        sizes.size(), examples, plan, loadSeconds, examples / loadSeconds);
+
+                // 2. the same rows through Spark's row objects, one boxed Float per value: the slow way
+                DenseClientData largest = clients.max(new BySize());
+                long t1 = System.nanoTime();
+                List<Row> boxed = lake.read(Tables.PARTITIONS).where(col("partition_id").equalTo(plan)).select("example_id")
+                        .join(lake.read(Tables.EXAMPLES).where(col("dataset").equalTo(info.dataset()).and(col("split").equalTo("train"))),
+                                "example_id")
+                        .select("features").collectAsList();
+                long boxedValues = 0;
+                for (Row r : boxed) {
+                    List<Float> values = r.getList(0);
+                    float[] x = new float[values.size()];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = values.get(i);
+                    }
+                    boxedValues += x.length;
+                }
+                double boxedSeconds = (System.nanoTime() - t1) / 1e9;
+                out.printf("same examples as boxed Row values (collectAsList + getList): %.2f s: %,.0f examples/s (%,d values)%n",
+                        boxedSeconds, boxed.size() / boxedSeconds, boxedValues);
+
+                // 3. minibatches for the largest client, as LocalTrainer cuts them
+                Minibatches batches = new Minibatches(largest, batchSize);
+                int n = largest.size();
+                int[] order = new int[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = (int) ((i * 2654435761L) % n); // a fixed scramble, like a shuffled epoch
+                }
+                long cut = 0;
+                long checksum = 0;
+                for (int warm = 0; warm < 2; warm++) {
+                    DataSet ds = batches.cut(order, 0, Math.min(batches.batchSize(), n));
+                    checksum += ds.numExamples();
+                }
+                long t2 = System.nanoTime();
+                for (int e = 0; e < epochs; e++) {
+                    for (int from = 0; from < n; from += batches.batchSize()) {
+                        int size = Math.min(batches.batchSize(), n - from);
+                        DataSet ds = batches.cut(order, from, size);
+                        checksum += ds.numExamples();
+                        cut += size;
+                    }
+                }
+                double batchSeconds = (System.nanoTime() - t2) / 1e9;
+                out.printf("DL4J minibatches of %d cut from client %d (%,d examples, %d features): %,.0f examples/s (%,d examples, checksum %d)%n",
+                        batchSize, largest.clientId(), n, largest.featureSize(), cut / batchSeconds, cut, checksum);
+                out.flush();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.losslake.spark.data;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.losslake.data.DenseClientData;
+import io.losslake.data.partition.FeatureShift;
+import io.losslake.spark.cli.UserInputException;
+import io.losslake.spark.lake.Lake;
+import io.losslake.spark.lake.Tables;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+
+/**
+ * A partition plan's clients, read from the lake as {@link DenseClientData}: each client's
+ * examples in one contiguous float array. The join of {@code partitions} and {@code examples} is
+ * clustered by client; each Spark partition then walks its rows once,
+ * copying every feature vector straight out of Spark's binary row format (no per-value boxing)
+ * into the client's buffer, and applies the client's feature shift if the plan has one.
+ */
+public final class ClientDatasets {
+    private ClientDatasets() {
+    }
+
+    /** What a plan is: its dataset, shape, classes and clients. */
+    public record PlanInfo(String partitionId, String dataset, int numClients, int numClasses, int[] shape, Map<Integer, FeatureShift> shifts)
+            implements java.io.Serializable {
+    }
+
+    public static PlanInfo describe(Lake lake, String partitionId) {
+        if (!lake.exists(Tables.PARTITION_STATS) || !lake.exists(Tables.EXAMPLES)) {
+            throw new UserInputException("The lake " + lake.root() + " has no partition plans yet; run 'losslake prepare' first.");
+        }
+        List<Row> stats = lake.read(Tables.PARTITION_STATS).where(col("partition_id").equalTo(partitionId))
+                .select("row_kind", "client_id", "dataset", "label_counts", "clients", "noise_std", "rotation_degrees", "brightness", "shift_seed")
+                .collectAsList();
+        Row summary = stats.stream().filter(r -> "summary".equals(r.getString(0))).findFirst().orElseThrow(() -> new UserInputException(
+                "The lake " + lake.root() + " has no partition plan '" + partitionId + "'; 'losslake partitions list' shows those it has."));
+        String dataset = summary.getString(2);
+        Map<Integer, FeatureShift> shifts = new HashMap<>();
+        for (Row r : stats) {
+            if ("client".equals(r.getString(0)) && !r.isNullAt(5)) {
+                shifts.put(r.getInt(1), new FeatureShift(r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getLong(8)));
+            }
+        }
+        Row example = lake.read(Tables.EXAMPLES).where(col("dataset").equalTo(dataset)).select("shape").first();
+        int[] shape = example.getList(0).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+        return new PlanInfo(partitionId, dataset, summary.getInt(4), summary.getList(3).size(), shape, shifts);
+    }
+
+    /**
+     * The plan's clients as an RDD of {@code slices} Spark partitions, each holding whole clients
+     * (client {@code c} lives in slice {@code hash(c) mod slices}), in client id order within a slice,
+     * each client's examples in ascending id order.
+     */
+    public static JavaRDD<DenseClientData> load(Lake lake, PlanInfo plan, int slices) {
+        Dataset<Row> assignments = lake.read(Tables.PARTITIONS).where(col("partition_id").equalTo(plan.partitionId()))
+                .select("client_id", "example_id");
+        Dataset<Row> examples = lake.read(Tables.EXAMPLES)
+                .where(col("dataset").equalTo(plan.dataset()).and(col("split").equalTo("train")))
+                .select("example_id", "label", "features");
+        Dataset<Row> joined = assignments.join(examples, "example_id")
+                .select("client_id", "example_id", "label", "features")
+                .repartition(slices, col("client_id"));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
+        Broadcast<PlanInfo> info = jsc.broadcast(plan);
+        return joined.queryExecution().toRdd().toJavaRDD().mapPartitions(new Assemble(info));
+    }
+
+    /** Gathers each client's rows of one Spark partition into its buffer, then orders them by example id. */
+    private static final class Assemble implements FlatMapFunction<Iterator<InternalRow>, DenseClientData> {
+        private final Broadcast<PlanInfo> plan;
+
+        Assemble(Broadcast<PlanInfo> plan) {
+            this.plan = plan;
+        }
+
+        @Override
+        public Iterator<DenseClientData> call(Iterator<InternalRow> rows) {
+            PlanInfo info = plan.value();
+            int[] shape = info.shape();
+            int d = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            Map<Integer, Builder> clients = new HashMap<>();
+            float[] scratch = new float[d];
+            while (rows.hasNext()) {
+                InternalRow row = rows.next();
+                int client = row.getInt(0);
+                long exampleId = row.getLong(1);
+                int label = row.getInt(2);
+                float[] values = row.getArray(3).toFloatArray();
+                FeatureShift shift = info.shifts().get(client);
+                if (shift != null) {
+                    shift.apply(values, 0, shape.length == 2 ? shape[0] : 1, shape.length == 2 ? shape[1] : d, exampleId, scratch, 0);
+                    values = scratch;
+                }
+                clients.computeIfAbsent(client, c -> new Builder(c, d)).add(exampleId, label, values);
+            }
+            List<DenseClientData> out = new ArrayList<>(clients.size());
+            clients.keySet().stream().sorted().forEach(c -> out.add(clients.get(c).build(shape, info.numClasses())));
+            return out.iterator();
+        }
+    }
+
+    /** A growing client: amortised doubling of one float array. */
+    private static final class Builder {
+        final int clientId;
+        final int d;
+        float[] features;
+        long[] ids = new long[16];
+        int[] labels = new int[16];
+        int n;
+
+        Builder(int clientId, int d) {
+            this.clientId = clientId;
+            this.d = d;
+            this.features = new float[16 * d];
+        }
+
+        void add(long id, int label, float[] values) {
+            if (n == ids.length) {
+                ids = Arrays.copyOf(ids, n * 2);
+                labels = Arrays.copyOf(labels, n * 2);
+                features = Arrays.copyOf(features, n * 2 * d);
+            }
+            ids[n] = id;
+            labels[n] = label;
+            System.arraycopy(values, 0, features, n * d, d);
+            n++;
+        }
+
+        /** The client with its examples in ascending id order, whatever order the rows came in. */
+        DenseClientData build(int[] shape, int classes) {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(ids[a], ids[b]));
+            long[] sortedIds = new long[n];
+            int[] sortedLabels = new int[n];
+            float[] sortedFeatures = new float[n * d];
+            for (int i = 0; i < n; i++) {
+                int from = order[i];
+                sortedIds[i] = ids[from];
+                sortedLabels[i] = labels[from];
+                System.arraycopy(features, from * d, sortedFeatures, i * d, d);
+            }
+            return new DenseClientData(clientId, sortedIds, sortedFeatures, sortedLabels, shape, classes);
+        }
+    }
+}
