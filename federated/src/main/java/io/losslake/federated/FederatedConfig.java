@@ -25,7 +25,7 @@ public record FederatedConfig(int clients, int rounds, String model, LocalTraini
             throw new IllegalArgumentException("Invalid --rounds " + rounds + ": expected at least 1 round.");
         }
         ModelSpec.parse(model, 1, 2); // the spelling alone; sizes are checked against the data later
-        Strategies.byName(strategy);
+        Strategies.validate(strategy, java.util.Map.of());
     }
 
     /** The model for inputs of {@code features} values and {@code classes} classes. */

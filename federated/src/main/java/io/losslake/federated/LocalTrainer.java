@@ -4,50 +4,72 @@ import io.losslake.data.ClientData;
 import io.losslake.data.Seeds;
 import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
+import io.losslake.federated.objective.GradientTerm;
+import io.losslake.federated.objective.GradientTerms;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Trains one client's copy of the global model on its own examples with DL4J. A pure function of
- * (global weights, client data, settings, seed): batch order comes from {@code seed}, never from
- * which thread or executor runs it.
+ * (start weights, client data, settings, program, state, seed): batch order comes from
+ * {@code seed}, never from which thread or executor runs it.
  */
 public final class LocalTrainer {
     private LocalTrainer() {
     }
 
+    /** Plain local training (FedAvg's client). */
+    public static ClientUpdate train(ModelSpec spec, float[] start, ClientData data, LocalTraining training, long seed) {
+        return train(spec, start, data, training, seed, ClientProgram.PLAIN, ClientState.EMPTY, 1.0);
+    }
+
     /**
-     * Runs {@code training.epochs()} epochs of minibatch training from {@code globalWeights}.
+     * Runs the client's local work from {@code start}.
      *
-     * @param data the client's examples, at least one
-     * @param seed seed of the batch order, derived by the caller from (run, round, client)
+     * @param data         the client's training examples, at least one
+     * @param seed         seed of the batch order, derived by the caller from (run, round, client)
+     * @param program      what the strategy asks of clients (loss, gradient terms, state)
+     * @param state        the client's state from earlier rounds
+     * @param workFraction share of the local steps to run, in (0, 1]: below 1 for a straggler
      */
-    public static ClientUpdate train(ModelSpec spec, float[] globalWeights, ClientData data, LocalTraining training, long seed) {
+    public static ClientUpdate train(ModelSpec spec, float[] start, ClientData data, LocalTraining training, long seed,
+                                     ClientProgram program, ClientState state, double workFraction) {
         int clientId = data.clientId();
         int n = data.size();
         if (n == 0) {
             throw new IllegalArgumentException("client " + clientId + " has no examples");
         }
-        long start = System.nanoTime();
-        MultiLayerNetwork net = ModelFactory.withWeights(spec, training.optimizer(), globalWeights);
+        long begin = System.nanoTime();
+        MultiLayerNetwork net = ModelFactory.withWeights(spec, training.optimizer(), start, program.loss());
+        List<GradientTerm> terms = program.gradientTerms(start, state);
+        if (!terms.isEmpty()) {
+            net.setListeners(new GradientTerms(terms));
+        }
         Minibatches batches = new Minibatches(data, training.batchSize());
         int batch = batches.batchSize();
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        long plannedSteps = training.steps() > 0 ? training.steps() : (long) stepsPerEpoch * training.epochs();
+        long stepsToRun = Math.max(1, (long) Math.ceil(plannedSteps * workFraction));
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         double lossSum = 0;
+        long processed = 0;
         long steps = 0;
-        for (int epoch = 0; epoch < training.epochs(); epoch++) {
+        for (int epoch = 0; steps < stepsToRun; epoch++) {
             Seeds.shuffle(order, Seeds.derive(seed, epoch));
-            for (int from = 0; from < n; from += batch) {
+            for (int from = 0; from < n && steps < stepsToRun; from += batch) {
                 int size = Math.min(batch, n - from);
                 net.fit(batches.cut(order, from, size));
                 lossSum += net.score() * size;
+                processed += size;
                 steps++;
             }
         }
-        float[] weights = ModelFactory.weightsOf(net);
-        long processed = (long) n * training.epochs();
-        return new ClientUpdate(clientId, weights, n, steps, lossSum / processed, System.nanoTime() - start);
+        float[] trained = ModelFactory.weightsOf(net);
+        ClientProgram.Outcome outcome = program.finish(start, trained, state, steps, training.optimizer().learningRate());
+        return new ClientUpdate(clientId, trained, n, steps, processed, lossSum / processed, System.nanoTime() - begin,
+                outcome.extras(), outcome.state(), workFraction < 1.0, ClientUpdate.ClientMetrics.NONE);
     }
 }

@@ -39,6 +39,11 @@ public record MlpSpec(int inputs, int[] hidden, int outputs) implements ModelSpe
     }
 
     @Override
+    public List<LayerShape> layers() {
+        return denseLayers().stream().map(l -> LayerShape.dense(l[0], l[1])).toList();
+    }
+
+    @Override
     public long parameterCount() {
         long n = 0;
         for (int[] layer : denseLayers()) {

@@ -46,4 +46,72 @@ public final class Aggregates {
         }
         return out;
     }
+
+    /** The example count of each update, as FedAvg weights. */
+    public static double[] exampleCounts(List<io.losslake.federated.ClientUpdate> updates) {
+        double[] counts = new double[updates.size()];
+        for (int k = 0; k < counts.length; k++) {
+            counts[k] = updates.get(k).numExamples();
+        }
+        return counts;
+    }
+
+    /** Each update's weights, in order. */
+    public static List<float[]> weightsOf(List<io.losslake.federated.ClientUpdate> updates) {
+        return updates.stream().map(io.losslake.federated.ClientUpdate::weights).toList();
+    }
+
+    /** The uniform mean of the clients' deltas w_i - w, in double. */
+    public static double[] meanDelta(float[] global, List<io.losslake.federated.ClientUpdate> updates) {
+        double[] delta = new double[global.length];
+        for (io.losslake.federated.ClientUpdate u : updates) {
+            float[] w = u.weights();
+            for (int i = 0; i < delta.length; i++) {
+                delta[i] += ((double) w[i] - global[i]) / updates.size();
+            }
+        }
+        return delta;
+    }
+
+    /**
+     * Coordinate-wise trimmed mean: per coordinate, drop the {@code cut} smallest and {@code cut}
+     * largest values and average the rest ({@code cut = 0} is the plain mean).
+     */
+    public static float[] trimmedMean(List<float[]> vectors, int cut) {
+        int n = vectors.size();
+        if (n - 2 * cut < 1) {
+            throw new IllegalArgumentException("cannot trim " + cut + " from each end of " + n + " values");
+        }
+        int d = vectors.get(0).length;
+        float[] out = new float[d];
+        double[] column = new double[n];
+        for (int i = 0; i < d; i++) {
+            for (int k = 0; k < n; k++) {
+                column[k] = vectors.get(k)[i];
+            }
+            java.util.Arrays.sort(column);
+            double sum = 0;
+            for (int k = cut; k < n - cut; k++) {
+                sum += column[k];
+            }
+            out[i] = (float) (sum / (n - 2 * cut));
+        }
+        return out;
+    }
+
+    /** Coordinate-wise median (the mean of the two middle values for an even count, as numpy). */
+    public static float[] median(List<float[]> vectors) {
+        int n = vectors.size();
+        int d = vectors.get(0).length;
+        float[] out = new float[d];
+        double[] column = new double[n];
+        for (int i = 0; i < d; i++) {
+            for (int k = 0; k < n; k++) {
+                column[k] = vectors.get(k)[i];
+            }
+            java.util.Arrays.sort(column);
+            out[i] = (float) (n % 2 == 1 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2);
+        }
+        return out;
+    }
 }

@@ -1,7 +1,7 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,13 +17,7 @@ public final class FedAvg implements AggregationStrategy {
     }
 
     @Override
-    public Result aggregate(int round, float[] globalWeights, List<ClientUpdate> updates, ServerState state) {
-        List<float[]> models = new ArrayList<>(updates.size());
-        double[] counts = new double[updates.size()];
-        for (int k = 0; k < updates.size(); k++) {
-            models.add(updates.get(k).weights());
-            counts[k] = updates.get(k).numExamples();
-        }
-        return new Result(Aggregates.weightedMean(models, counts), state);
+    public Result aggregate(int round, float[] globalWeights, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
+        return new Result(Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates)), state);
     }
 }

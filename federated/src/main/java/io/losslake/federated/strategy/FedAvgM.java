@@ -1,0 +1,51 @@
+package io.losslake.federated.strategy;
+
+import io.losslake.federated.ClientFailure;
+import io.losslake.federated.ClientUpdate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * FedAvg with server momentum (Hsu et al., "Measuring the Effects of Non-Identical Data
+ * Distribution for Federated Visual Classification", 2019): with the pseudo-gradient
+ * d = w - FedAvg(w_i), v <- beta v + d (v = d in the first round), w <- w - eta v.
+ * With eta = 1 and beta = 0 it is FedAvg.
+ */
+public final class FedAvgM implements AggregationStrategy {
+    public static final String NAME = "fedavgm";
+    static final String MOMENTUM = "fedavgm.v";
+
+    private final double serverLr;
+    private final double momentum;
+
+    public FedAvgM(double serverLr, double momentum) {
+        if (!(serverLr > 0) || Double.isInfinite(serverLr)) {
+            throw new IllegalArgumentException("Invalid --server-lr " + serverLr + ": expected a positive number.");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("Invalid --server-momentum " + momentum + ": expected a value in [0, 1).");
+        }
+        this.serverLr = serverLr;
+        this.momentum = momentum;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
+        float[] average = Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates));
+        float[] previous = state.tensors().get(MOMENTUM);
+        float[] v = new float[global.length];
+        float[] next = new float[global.length];
+        for (int i = 0; i < v.length; i++) {
+            double pseudoGradient = (double) global[i] - average[i];
+            double vi = previous == null ? pseudoGradient : momentum * previous[i] + pseudoGradient;
+            v[i] = (float) vi;
+            next[i] = (float) (global[i] - serverLr * vi);
+        }
+        return new Result(next, new ServerState(Map.of(MOMENTUM, v), state.scalars()));
+    }
+}

@@ -1,0 +1,50 @@
+package io.losslake.federated.strategy;
+
+import io.losslake.federated.ClientFailure;
+import io.losslake.federated.ClientProgram;
+import io.losslake.federated.ClientState;
+import io.losslake.federated.ClientUpdate;
+import io.losslake.federated.objective.GradientTerm;
+import io.losslake.federated.objective.ProximalTerm;
+import java.util.List;
+
+/**
+ * FedProx (Li et al., "Federated Optimization in Heterogeneous Networks", MLSys 2020): FedAvg whose
+ * clients minimise F_i(w) + (mu / 2) ||w - w_global||^2, the proximal term keeping local models near
+ * the round's global model. Aggregation is FedAvg's example-weighted mean.
+ */
+public final class FedProx implements AggregationStrategy {
+    public static final String NAME = "fedprox";
+
+    private final double mu;
+
+    public FedProx(double mu) {
+        if (!(mu >= 0) || Double.isInfinite(mu)) {
+            throw new IllegalArgumentException("Invalid --mu " + mu + ": expected a proximal weight >= 0.");
+        }
+        this.mu = mu;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ClientProgram clientProgram(int round, ServerState state) {
+        double weight = mu;
+        return new ClientProgram() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public List<GradientTerm> gradientTerms(float[] start, ClientState clientState) {
+                return List.of(new ProximalTerm(start, weight));
+            }
+        };
+    }
+
+    @Override
+    public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
+        return new Result(Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates)), state);
+    }
+}
