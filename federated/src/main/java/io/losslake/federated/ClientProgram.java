@@ -37,6 +37,15 @@ public interface ClientProgram extends java.io.Serializable {
         return new Outcome(state, Map.of());
     }
 
+    /** Plain local training with {@code loss}. */
+    static ClientProgram withLoss(LossSpec loss) {
+        return new WithLoss(loss);
+    }
+
+    /** Plain local training with another loss (a record, so it serialises without its strategy). */
+    record WithLoss(LossSpec loss) implements ClientProgram {
+    }
+
     /** The client's next state and the extra tensors it sends. */
     record Outcome(ClientState state, Map<String, float[]> extras) implements java.io.Serializable {
     }

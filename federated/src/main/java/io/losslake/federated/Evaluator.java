@@ -1,5 +1,7 @@
 package io.losslake.federated;
 
+import io.losslake.data.ClientData;
+import io.losslake.data.ImageSubset;
 import io.losslake.data.LabeledImages;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,26 +21,32 @@ public final class Evaluator {
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        return evaluate(net, data, all);
+        return evaluate(net, new ImageSubset(-1, data, all));
     }
 
     /** Evaluates on the examples of {@code data} at {@code indices}. */
     public static Evaluation evaluate(MultiLayerNetwork net, LabeledImages data, int[] indices) {
+        return evaluate(net, new ImageSubset(-1, data, indices));
+    }
+
+    /** Evaluates on every example of {@code data}. */
+    public static Evaluation evaluate(MultiLayerNetwork net, ClientData data) {
         int features = data.featureSize();
         int classes = data.numClasses();
         long[] correct = new long[classes];
         long[] total = new long[classes];
         double lossSum = 0;
-        float[] x = new float[Math.min(CHUNK, Math.max(1, indices.length)) * features];
-        for (int from = 0; from < indices.length; from += CHUNK) {
-            int size = Math.min(CHUNK, indices.length - from);
+        int count = data.size();
+        float[] x = new float[Math.min(CHUNK, Math.max(1, count)) * features];
+        for (int from = 0; from < count; from += CHUNK) {
+            int size = Math.min(CHUNK, count - from);
             for (int r = 0; r < size; r++) {
-                data.copyFeatures(indices[from + r], x, r * features);
+                data.copyFeatures(from + r, x, r * features);
             }
             INDArray input = Nd4j.create(java.util.Arrays.copyOf(x, size * features), new long[] {size, features}, 'c');
             float[][] probabilities = net.output(input, false).toFloatMatrix();
             for (int r = 0; r < size; r++) {
-                int label = data.label(indices[from + r]);
+                int label = data.label(from + r);
                 float[] p = probabilities[r];
                 int best = 0;
                 for (int c = 1; c < classes; c++) {
@@ -53,7 +61,7 @@ public final class Evaluator {
                 lossSum -= Math.log(Math.max(p[label], MIN_PROBABILITY));
             }
         }
-        long n = indices.length;
+        long n = count;
         long right = 0;
         for (long c : correct) {
             right += c;

@@ -42,6 +42,48 @@ public final class Flops {
         return total;
     }
 
+    /**
+     * A layer with parameters: {@code dense} (in x out), or {@code conv} (in and out channels, a
+     * kernel x kernel window, an outHeight x outWidth output map).
+     */
+    public record Layer(String kind, int in, int out, int kernel, int outHeight, int outWidth) {
+        /** Multiply-adds of the forward pass per example. */
+        long macs() {
+            return (long) in * out * kernel * kernel * outHeight * outWidth;
+        }
+
+        /** Output values per example, one bias addition each. */
+        long outputs() {
+            return (long) out * outHeight * outWidth;
+        }
+    }
+
+    /**
+     * Forward plus backward FLOPs per training example of a stack of dense and convolutional
+     * layers: per layer 2 MACs + outputs forward; 2 MACs (weight gradient) + outputs (bias
+     * gradient) + 2 MACs (input gradient, not for the first layer) backward. Pooling and
+     * activations are not counted.
+     */
+    public static double trainingPerExample(List<Layer> layers) {
+        double total = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            double macs = l.macs();
+            total += 2 * macs + l.outputs();
+            total += 2 * macs + l.outputs() + (i == 0 ? 0 : 2 * macs);
+        }
+        return total;
+    }
+
+    /** Forward FLOPs per evaluated example of a stack of dense and convolutional layers. */
+    public static double inferencePerExample(List<Layer> layers) {
+        double total = 0;
+        for (Layer l : layers) {
+            total += 2.0 * l.macs() + l.outputs();
+        }
+        return total;
+    }
+
     /** Forward FLOPs per evaluated example of a stack of dense layers. */
     public static double denseInferencePerExample(List<int[]> layers) {
         double total = 0;

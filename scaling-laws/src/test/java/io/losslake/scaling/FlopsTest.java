@@ -19,6 +19,19 @@ class FlopsTest {
     }
 
     @Test
+    void countsConvolutionsByTheirOutputMapAndAgreesWithTheDenseFormula() {
+        // conv 1->6, 5x5, 24x24 output: 6*25*576 = 86,400 MACs, 3,456 outputs
+        Flops.Layer conv = new Flops.Layer("conv", 1, 6, 5, 24, 24);
+        assertThat(Flops.trainingPerExample(List.of(conv))).isEqualTo(2 * 86_400 + 3_456 + 2 * 86_400 + 3_456);
+        Flops.Layer dense = new Flops.Layer("dense", 784, 256, 1, 1, 1);
+        Flops.Layer head = new Flops.Layer("dense", 256, 10, 1, 1, 1);
+        assertThat(Flops.trainingPerExample(List.of(dense, head)))
+                .isEqualTo(Flops.denseTrainingPerExample(List.of(new int[] {784, 256}, new int[] {256, 10})));
+        assertThat(Flops.inferencePerExample(List.of(dense, head)))
+                .isEqualTo(Flops.denseInferencePerExample(List.of(new int[] {784, 256}, new int[] {256, 10})));
+    }
+
+    @Test
     void approachesSixFlopsPerParameterForDeepWideStacks() {
         int width = 4096;
         List<int[]> layers = List.of(new int[] {width, width}, new int[] {width, width}, new int[] {width, width},

@@ -2,6 +2,7 @@ package io.losslake.spark;
 
 import io.losslake.spark.bench.BenchCommand;
 import io.losslake.spark.cli.ConfigFile;
+import io.losslake.spark.cli.FederateCommand;
 import io.losslake.spark.cli.PartitionsCommand;
 import io.losslake.spark.cli.PipelineCommand;
 import io.losslake.spark.cli.PrepareCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.ParseResult;
 
 /** The {@code losslake} command line; {@code bin/losslake} and {@code spark-submit} both start here. */
 @Command(name = "losslake", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        subcommands = {PipelineCommand.class, PrepareCommand.class, PartitionsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PipelineCommand.class, PrepareCommand.class, PartitionsCommand.class, FederateCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         description = {"Federated training simulations and scaling-law fits as Spark pipelines over a Delta lake.",
             "Run 'losslake <command> --help' for a command's options."})
 public final class Main implements Runnable {

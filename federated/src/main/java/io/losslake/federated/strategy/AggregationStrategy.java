@@ -21,6 +21,11 @@ public interface AggregationStrategy {
         return ServerState.EMPTY;
     }
 
+    /** Whether clients keep state between the rounds they take part in (SCAFFOLD's control variates). */
+    default boolean keepsClientState() {
+        return false;
+    }
+
     /** What the clients of {@code round} run; plain local training unless a strategy says otherwise. */
     default ClientProgram clientProgram(int round, ServerState state) {
         return ClientProgram.PLAIN;

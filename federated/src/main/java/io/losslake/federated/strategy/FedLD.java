@@ -60,15 +60,7 @@ public final class FedLD implements AggregationStrategy {
 
     @Override
     public ClientProgram clientProgram(int round, ServerState state) {
-        LossSpec margin = loss;
-        return new ClientProgram() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public LossSpec loss() {
-                return margin;
-            }
-        };
+        return ClientProgram.withLoss(loss);
     }
 
     @Override

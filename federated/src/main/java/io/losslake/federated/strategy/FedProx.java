@@ -32,15 +32,15 @@ public final class FedProx implements AggregationStrategy {
 
     @Override
     public ClientProgram clientProgram(int round, ServerState state) {
-        double weight = mu;
-        return new ClientProgram() {
-            private static final long serialVersionUID = 1L;
+        return new Program(mu);
+    }
 
-            @Override
-            public List<GradientTerm> gradientTerms(float[] start, ClientState clientState) {
-                return List.of(new ProximalTerm(start, weight));
-            }
-        };
+    /** The client side: the proximal term around the weights the round started from. */
+    record Program(double mu) implements ClientProgram {
+        @Override
+        public List<GradientTerm> gradientTerms(float[] start, ClientState clientState) {
+            return List.of(new ProximalTerm(start, mu));
+        }
     }
 
     @Override

@@ -42,6 +42,11 @@ public final class Scaffold implements AggregationStrategy {
     }
 
     @Override
+    public boolean keepsClientState() {
+        return true;
+    }
+
+    @Override
     public ServerState initialState(float[] global) {
         return new ServerState(Map.of(SERVER_VARIATE, new float[global.length]), Map.of());
     }

@@ -9,15 +9,23 @@ import io.losslake.data.TrainTest;
 import io.losslake.data.partition.IidPartitioner;
 import io.losslake.data.partition.Partition;
 import io.losslake.data.partition.PartitionInput;
-import io.losslake.federated.FederatedConfig;
 import io.losslake.federated.LocalTraining;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.model.OptimizerSpec;
 import io.losslake.spark.LakeSession;
 import io.losslake.spark.Version;
-import io.losslake.spark.federated.FederatedSimulation;
+import io.losslake.data.ImageSubset;
+import io.losslake.data.LabeledImages;
+import io.losslake.federated.LayerPolicy;
+import io.losslake.federated.strategy.Strategies;
+import io.losslake.spark.federated.ClientShard;
+import io.losslake.spark.federated.ClientSource;
+import io.losslake.spark.federated.FederatedEngine;
 import io.losslake.spark.federated.RoundMetrics;
+import io.losslake.spark.federated.RunSettings;
 import io.losslake.spark.federated.Streams;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import io.losslake.spark.lake.Lake;
 import io.losslake.spark.lake.RunLog;
 import io.losslake.spark.lake.Tables;
@@ -97,55 +105,78 @@ public final class PipelineCommand implements Callable<Integer> {
         Instant startedAt = Instant.now();
 
         // 1. Everything a user can get wrong is checked before Spark starts or any table is touched.
-        FederatedSimulation.Plan plan;
+        RunSettings settings;
+        ModelSpec modelSpec;
+        TrainTest dataset;
+        Partition partition;
+        String runId = RunLog.newRunId(startedAt);
         try {
-            FederatedConfig settings = new FederatedConfig(clients, rounds, model,
-                    new LocalTraining(localEpochs, batchSize, new OptimizerSpec(optimizer, learningRate, momentum)), strategy, seed);
+            if (clients < 1) {
+                throw new IllegalArgumentException("Invalid --clients " + clients + ": expected at least 1 client.");
+            }
+            LocalTraining local = new LocalTraining(localEpochs, batchSize, new OptimizerSpec(optimizer, learningRate, momentum));
+            settings = new RunSettings(rounds, clients, local, strategy, Map.of(), LayerPolicy.SHARE_ALL, 0, 0, false, 0, 1, 0, 1, seed);
+            Strategies.validate(strategy, Map.of());
+            ModelSpec.parse(model, 1, 2);
             if (classes < 2 || classes > 256) {
                 throw new IllegalArgumentException("Invalid --classes " + classes + ": expected between 2 and 256.");
             }
-            TrainTest dataset = IdxDirectory.load(data, classes);
-            ModelSpec modelSpec = settings.modelFor(dataset.train().featureSize(), classes);
-            Partition partition = new IidPartitioner(clients)
+            dataset = IdxDirectory.load(data, classes);
+            modelSpec = ModelSpec.parse(model, dataset.train().featureSize(), classes);
+            partition = new IidPartitioner(clients)
                     .partition(new PartitionInput(dataset.train().labelArray(), classes), Seeds.derive(seed, Streams.PARTITION));
-            plan = new FederatedSimulation.Plan(RunLog.newRunId(startedAt), settings, modelSpec, dataset, partition);
         } catch (IllegalArgumentException | DatasetException e) {
             throw new UserInputException(e.getMessage(), e);
         }
 
         out.printf("losslake pipeline: run %s, %s, %d clients (iid), %d rounds, %s, %s, data %s (%d train / %d test)%n",
-                plan.runId(), plan.config().strategy(), clients, rounds, plan.model().describe(), plan.config().local().optimizer(),
-                data, plan.data().train().count(), plan.data().test().count());
+                runId, strategy, clients, rounds, modelSpec.describe(), settings.local().optimizer(),
+                data, dataset.train().count(), dataset.test().count());
         out.flush();
 
         // 2. Spark and the lake.
-        try (LakeSession session = LakeSession.open("losslake pipeline " + plan.runId(), sparkOptions)) {
+        try (LakeSession session = LakeSession.open("losslake pipeline " + runId, sparkOptions)) {
             Lake lake = new Lake(session.spark(), session.qualifyLake(sparkOptions.lake()));
             RunLog runs = new RunLog(lake);
-            runs.start(new RunLog.Start(plan.runId(), "pipeline", seed, data.toString(), configJson(), startedAt), Version.current());
+            runs.start(new RunLog.Start(runId, "pipeline", seed, data.toString(), configJson(), startedAt), Version.current());
             RoundProgress progress = new RoundProgress(out, rounds);
             List<RoundMetrics> history = new ArrayList<>();
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.spark().sparkContext());
+            Broadcast<LabeledImages> images = jsc.broadcast(dataset.train());
+            ClientSource source = ClientShard.source(jsc, images, partition);
             try {
-                FederatedSimulation.run(lake, plan, metrics -> {
-                    history.add(metrics);
-                    progress.round(metrics);
-                });
+                FederatedEngine.run(lake, new FederatedEngine.Setup(runId, settings, modelSpec, source,
+                        new ImageSubset(-1, dataset.test(), range(dataset.test().count())), null), null, metrics -> {
+                            history.add(metrics);
+                            progress.round(metrics);
+                        });
             } catch (RuntimeException e) {
-                runs.finish(plan.runId(), RunLog.FAILED, Instant.now(), seconds(startedAt), null, String.valueOf(e.getMessage()));
+                runs.finish(runId, RunLog.FAILED, Instant.now(), seconds(startedAt), null, String.valueOf(e.getMessage()));
                 throw e;
+            } finally {
+                source.release();
+                images.destroy(false);
             }
             RoundMetrics last = history.get(history.size() - 1);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("rounds", history.size());
-            result.put("final_test_accuracy", last.test().accuracy());
-            result.put("final_test_loss", last.test().loss());
-            result.put("best_test_accuracy", history.stream().mapToDouble(m -> m.test().accuracy()).max().orElse(Double.NaN));
+            result.put("final_test_accuracy", last.testAccuracy());
+            result.put("final_test_loss", last.testLoss());
+            result.put("best_test_accuracy", history.stream().mapToDouble(RoundMetrics::testAccuracy).max().orElse(Double.NaN));
             result.put("train_flops", last.trainFlops());
             double wall = seconds(startedAt);
-            runs.finish(plan.runId(), RunLog.SUCCEEDED, Instant.now(), wall, json(result), null);
-            progress.summary(plan.runId(), history, wall, lake.path(Tables.RUNS), lake.path(Tables.ROUND_METRICS));
+            runs.finish(runId, RunLog.SUCCEEDED, Instant.now(), wall, json(result), null);
+            progress.summary(runId, history, wall, lake.path(Tables.RUNS), lake.path(Tables.ROUND_METRICS));
         }
         return 0;
+    }
+
+    static int[] range(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
     }
 
     private static double seconds(Instant since) {

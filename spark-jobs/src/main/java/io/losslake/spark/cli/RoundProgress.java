@@ -19,9 +19,11 @@ final class RoundProgress {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double eta = elapsed / m.round() * (totalRounds - m.round());
         int width = Integer.toString(totalRounds).length();
-        out.printf("round %" + width + "d/%d  test acc %.4f  test loss %.4f  client loss %.4f  | %5.1f s (clients %5.1f s)  ETA %s%n",
-                m.round(), totalRounds, m.test().accuracy(), m.test().loss(), m.meanClientTrainLoss(),
-                m.wallSeconds(), m.clientComputeSeconds(), duration(eta));
+        String failures = m.clients() == m.sampled() ? "" : String.format("  (%d of %d clients: %d dropped, %d straggling, %d rejected)",
+                m.clients(), m.sampled(), m.dropped(), m.straggling(), m.rejected());
+        String test = m.test() == null ? "test acc   -    test loss   -   " : String.format("test acc %.4f  test loss %.4f", m.testAccuracy(), m.testLoss());
+        out.printf("round %" + width + "d/%d  %s  client loss %.4f  | %5.1f s (clients %5.1f s)  ETA %s%s%n",
+                m.round(), totalRounds, test, m.meanClientTrainLoss(), m.wallSeconds(), m.clientComputeSeconds(), duration(eta), failures);
         out.flush();
     }
 
@@ -31,12 +33,13 @@ final class RoundProgress {
         out.println("round  test_accuracy  test_loss  client_train_loss  seconds");
         for (RoundMetrics m : history) {
             out.printf("%5d  %13.4f  %9.4f  %17.4f  %7.1f%n",
-                    m.round(), m.test().accuracy(), m.test().loss(), m.meanClientTrainLoss(), m.wallSeconds());
+                    m.round(), m.testAccuracy(), m.testLoss(), m.meanClientTrainLoss(), m.wallSeconds());
         }
-        RoundMetrics best = history.stream().max((a, b) -> Double.compare(a.test().accuracy(), b.test().accuracy())).orElseThrow();
+        RoundMetrics best = history.stream().filter(m -> m.test() != null)
+                .max((a, b) -> Double.compare(a.testAccuracy(), b.testAccuracy())).orElseThrow();
         RoundMetrics last = history.get(history.size() - 1);
         out.printf("final test accuracy %.4f (best %.4f in round %d), %.3g training FLOPs%n",
-                last.test().accuracy(), best.test().accuracy(), best.round(), last.trainFlops());
+                last.testAccuracy(), best.testAccuracy(), best.round(), last.trainFlops());
         out.printf("tables: %s, %s%n", runsPath, metricsPath);
         out.flush();
     }

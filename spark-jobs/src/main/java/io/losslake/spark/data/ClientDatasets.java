@@ -77,6 +77,45 @@ public final class ClientDatasets {
         return joined.queryExecution().toRdd().toJavaRDD().mapPartitions(new Assemble(info));
     }
 
+    /**
+     * Examples of one split of {@code dataset} as a single {@link DenseClientData} on the driver
+     * (client id -1): all of them, or a seeded sample of {@code limit} when there are more.
+     */
+    public static DenseClientData loadSplit(Lake lake, String dataset, String split, int[] shape, int numClasses, int limit, long seed) {
+        Dataset<Row> rows = lake.read(Tables.EXAMPLES).where(col("dataset").equalTo(dataset).and(col("split").equalTo(split)));
+        if (limit > 0) {
+            List<Long> ids = rows.select("example_id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList();
+            if (ids.size() > limit) {
+                long[] all = ids.stream().mapToLong(Long::longValue).sorted().toArray();
+                int[] order = new int[all.length];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                io.losslake.data.Seeds.shuffle(order, seed);
+                Object[] chosen = new Object[limit];
+                for (int i = 0; i < limit; i++) {
+                    chosen[i] = all[order[i]];
+                }
+                rows = rows.where(col("example_id").isin(chosen));
+            }
+        }
+        JavaRDD<Object[]> triples = rows.select("example_id", "label", "features").queryExecution().toRdd().toJavaRDD()
+                .map(r -> new Object[] {r.getLong(0), r.getInt(1), r.getArray(2).toFloatArray()});
+        List<Object[]> collected = new ArrayList<>(triples.collect());
+        collected.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
+        int d = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        long[] exampleIds = new long[collected.size()];
+        int[] labels = new int[collected.size()];
+        float[] features = new float[collected.size() * d];
+        for (int i = 0; i < exampleIds.length; i++) {
+            Object[] t = collected.get(i);
+            exampleIds[i] = (Long) t[0];
+            labels[i] = (Integer) t[1];
+            System.arraycopy((float[]) t[2], 0, features, i * d, d);
+        }
+        return new DenseClientData(-1, exampleIds, features, labels, shape, numClasses);
+    }
+
     /** Gathers each client's rows of one Spark partition into its buffer, then orders them by example id. */
     private static final class Assemble implements FlatMapFunction<Iterator<InternalRow>, DenseClientData> {
         private final Broadcast<PlanInfo> plan;

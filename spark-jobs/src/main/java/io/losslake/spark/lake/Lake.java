@@ -2,6 +2,7 @@ package io.losslake.spark.lake;
 
 import io.delta.tables.DeltaTable;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,8 +39,17 @@ public final class Lake {
 
     /** Appends {@code rows} (in {@code schema}'s column order) to {@code table}, creating it if needed. */
     public void append(String table, StructType schema, List<Row> rows) {
-        spark.createDataFrame(rows, schema)
-                .write()
+        // Rows carrying weight vectors are spread over tasks of ~1 MiB, Spark's recommended task size.
+        long bytes = 0;
+        for (Row row : rows) {
+            for (int i = 0; i < row.length(); i++) {
+                bytes += approximateBytes(row.get(i));
+            }
+        }
+        int slices = (int) Math.max(1, Math.min(rows.size(), bytes / (768 * 1024) + 1));
+        Dataset<Row> frame = slices == 1 ? spark.createDataFrame(rows, schema)
+                : spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema);
+        frame.write()
                 .format("delta")
                 .mode("append")
                 .option("mergeSchema", "true")
@@ -58,6 +68,21 @@ public final class Lake {
                 .partitionBy(column)
                 .option("replaceWhere", column + " = '" + value.replace("'", "''") + "'")
                 .save(path(table));
+    }
+
+    private static long approximateBytes(Object value) {
+        if (value instanceof float[] f) {
+            return 4L * f.length;
+        }
+        if (value instanceof scala.collection.Map<?, ?> map) {
+            long total = 0;
+            scala.collection.Iterator<?> it = map.valuesIterator();
+            while (it.hasNext()) {
+                total += approximateBytes(it.next());
+            }
+            return total;
+        }
+        return 16;
     }
 
     public Dataset<Row> read(String table) {

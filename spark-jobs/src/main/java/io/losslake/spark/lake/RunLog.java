@@ -53,6 +53,24 @@ public final class RunLog {
                 version, spark.version(), spark.sparkContext().master(), spark.sparkContext().applicationId())));
     }
 
+    /** Marks a run RUNNING again (a resumed run). */
+    public void markRunning(String runId) {
+        Map<String, Column> set = new LinkedHashMap<>();
+        set.put("status", lit(RUNNING));
+        set.put("finished_at", lit(null).cast(DataTypes.TimestampType));
+        set.put("error", lit(null).cast(DataTypes.StringType));
+        update(runId, set);
+    }
+
+    /** The {@code runs} row of {@code runId}, or null. */
+    public org.apache.spark.sql.Row find(String runId) {
+        if (!lake.exists(Tables.RUNS)) {
+            return null;
+        }
+        List<org.apache.spark.sql.Row> rows = lake.read(Tables.RUNS).where(col("run_id").equalTo(runId)).collectAsList();
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
     /** Marks the run finished. Retries when a concurrent run's commit races ours. */
     public void finish(String runId, String status, Instant finishedAt, double wallSeconds, String resultJson, String error) {
         Map<String, Column> set = new LinkedHashMap<>();
@@ -61,6 +79,10 @@ public final class RunLog {
         set.put("wall_seconds", lit(wallSeconds));
         set.put("result_json", lit(resultJson).cast(DataTypes.StringType));
         set.put("error", lit(error).cast(DataTypes.StringType));
+        update(runId, set);
+    }
+
+    private void update(String runId, Map<String, Column> set) {
         for (int attempt = 1; ; attempt++) {
             try {
                 lake.delta(Tables.RUNS).update(col("run_id").equalTo(runId), set);

@@ -17,6 +17,9 @@ public final class Tables {
     public static final String EXAMPLES = "examples";
     public static final String PARTITIONS = "partitions";
     public static final String PARTITION_STATS = "partition_stats";
+    public static final String CLIENT_METRICS = "client_metrics";
+    public static final String CLIENT_STATE = "client_state";
+    public static final String CHECKPOINTS = "checkpoints";
 
     public static final StructType RUNS_SCHEMA = schema(
             col("run_id", DataTypes.StringType, "unique id of the run, yyyyMMdd-HHmmss-<6 hex>"),
@@ -38,14 +41,64 @@ public final class Tables {
     public static final StructType ROUND_METRICS_SCHEMA = schema(
             col("run_id", DataTypes.StringType, "the run, see runs.run_id"),
             col("round", DataTypes.IntegerType, "1-based communication round"),
-            col("test_loss", DataTypes.DoubleType, "mean cross-entropy (nats) of the global model on the test split after the round"),
-            col("test_accuracy", DataTypes.DoubleType, "accuracy of the global model on the test split after the round"),
-            col("mean_client_train_loss", DataTypes.DoubleType, "mean over participating clients (example-weighted) of their local training loss during the round"),
+            col("test_loss", DataTypes.DoubleType, "mean cross-entropy (nats) of the global model on the test split after the round; null when not evaluated this round"),
+            col("test_accuracy", DataTypes.DoubleType, "accuracy of the global model on the test split after the round; null when not evaluated"),
+            col("test_class_accuracy", DataTypes.createArrayType(DataTypes.DoubleType, true), "per class, the global model's test accuracy"),
+            col("mean_client_train_loss", DataTypes.DoubleType, "mean local training loss of the aggregated clients, weighted by examples processed"),
+            col("client_loss_p10", DataTypes.DoubleType, "10th percentile of the aggregated clients' training losses"),
+            col("client_loss_p50", DataTypes.DoubleType, "median of the aggregated clients' training losses"),
+            col("client_loss_p90", DataTypes.DoubleType, "90th percentile of the aggregated clients' training losses"),
             col("clients", DataTypes.IntegerType, "clients whose updates were aggregated this round"),
-            col("examples_trained", DataTypes.LongType, "examples processed by local training this round (examples x local epochs)"),
+            col("clients_sampled", DataTypes.IntegerType, "clients sampled this round"),
+            col("clients_dropped", DataTypes.IntegerType, "sampled clients that dropped out (simulated)"),
+            col("clients_straggling", DataTypes.IntegerType, "sampled clients that straggled (did part of their work)"),
+            col("clients_rejected", DataTypes.IntegerType, "updates refused for holding NaN or infinity"),
+            col("examples_trained", DataTypes.LongType, "examples processed by local training this round (examples x local epochs, less for stragglers)"),
             col("train_flops", DataTypes.DoubleType, "cumulative training FLOPs of all clients up to and including this round"),
-            col("wall_seconds", DataTypes.DoubleType, "wall time of the round on the driver, training to metrics"),
+            col("wall_seconds", DataTypes.DoubleType, "wall time of the round on the driver, sampling to metrics (not the write of this row)"),
             col("client_compute_seconds", DataTypes.DoubleType, "sum over clients of their local training time"),
+            col("training_seconds", DataTypes.DoubleType, "wall time of the round's Spark training job"),
+            col("driver_seconds", DataTypes.DoubleType, "the rest of the round: state reads, aggregation, evaluation, bookkeeping"),
+            col("decomp_local", DataTypes.DoubleType, "FedLD decomposition: sum_i p_i L_i(w_i), the clients' loss on their own data"),
+            col("decomp_shift", DataTypes.DoubleType, "FedLD decomposition: sum_i p_i [L(w_i) - L_i(w_i)], the distribution-shift loss"),
+            col("decomp_aggregation", DataTypes.DoubleType, "FedLD decomposition: L(w_bar) - sum_i p_i L(w_i), the aggregation loss"),
+            col("decomp_global", DataTypes.DoubleType, "L(w_bar), the new global model's loss on the fixed training sample (= the three terms' sum)"),
+            col("mean_personal_accuracy", DataTypes.DoubleType, "mean over aggregated clients of their personalised model's accuracy on their held-out slice"),
+            col("mean_global_holdout_accuracy", DataTypes.DoubleType, "mean over aggregated clients of the round's global model's accuracy on their held-out slice"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
+    public static final StructType CLIENT_METRICS_SCHEMA = schema(
+            col("run_id", DataTypes.StringType, "the run"),
+            col("round", DataTypes.IntegerType, "1-based communication round"),
+            col("client_id", DataTypes.IntegerType, "the sampled client"),
+            col("status", DataTypes.StringType, "ok, partial (straggler kept), dropped, straggler (dropped for straggling) or rejected (NaN/Inf update)"),
+            col("examples", DataTypes.LongType, "training examples the client holds (after its held-out slice)"),
+            col("steps", DataTypes.LongType, "local optimiser steps"),
+            col("examples_processed", DataTypes.LongType, "examples fed through local training"),
+            col("train_loss", DataTypes.DoubleType, "mean local training loss over its steps"),
+            col("compute_seconds", DataTypes.DoubleType, "local training (and evaluation) time"),
+            col("update_norm", DataTypes.DoubleType, "L2 norm of its update w_i - w"),
+            col("local_loss", DataTypes.DoubleType, "L_i(w_i): its trained model's loss on its own training data (decomposition rounds)"),
+            col("sample_loss", DataTypes.DoubleType, "L(w_i): its trained model's loss on the fixed global training sample (decomposition rounds)"),
+            col("personal_accuracy", DataTypes.DoubleType, "its trained (personalised) model's accuracy on its held-out slice"),
+            col("global_holdout_accuracy", DataTypes.DoubleType, "the round's global model's accuracy on its held-out slice"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
+    public static final StructType CLIENT_STATE_SCHEMA = schema(
+            col("run_id", DataTypes.StringType, "the run"),
+            col("round", DataTypes.IntegerType, "the round after which the client held this state"),
+            col("client_id", DataTypes.IntegerType, "the client"),
+            col("tensors", DataTypes.createMapType(DataTypes.StringType, DataTypes.createArrayType(DataTypes.FloatType, false)),
+                    "named tensors: scaffold.c_i (control variate), personal.<layer>_<param> (personal layers)"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
+    public static final StructType CHECKPOINTS_SCHEMA = schema(
+            col("run_id", DataTypes.StringType, "the run"),
+            col("round", DataTypes.IntegerType, "the last round the checkpoint includes"),
+            col("weights", DataTypes.createArrayType(DataTypes.FloatType, false), "the global weights after that round, flat"),
+            col("state_tensors", DataTypes.createMapType(DataTypes.StringType, DataTypes.createArrayType(DataTypes.FloatType, false)),
+                    "the strategy's server state tensors (momentum, Adam moments, SCAFFOLD's c)"),
+            col("state_scalars", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), "the strategy's server state numbers"),
             col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
 
     public static final StructType EXAMPLES_SCHEMA = schema(
@@ -107,12 +160,15 @@ public final class Tables {
             case EXAMPLES -> EXAMPLES_SCHEMA;
             case PARTITIONS -> PARTITIONS_SCHEMA;
             case PARTITION_STATS -> PARTITION_STATS_SCHEMA;
+            case CLIENT_METRICS -> CLIENT_METRICS_SCHEMA;
+            case CLIENT_STATE -> CLIENT_STATE_SCHEMA;
+            case CHECKPOINTS -> CHECKPOINTS_SCHEMA;
             default -> throw new IllegalArgumentException("no table " + table);
         };
     }
 
     public static List<String> names() {
-        return List.of(RUNS, ROUND_METRICS, EXAMPLES, PARTITIONS, PARTITION_STATS);
+        return List.of(RUNS, ROUND_METRICS, CLIENT_METRICS, CLIENT_STATE, CHECKPOINTS, EXAMPLES, PARTITIONS, PARTITION_STATS);
     }
 
     private static StructField col(String name, DataType type, String comment) {

@@ -1,0 +1,83 @@
+package io.losslake.spark.federated;
+
+import io.losslake.data.ClientData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A run's clients, cached on the executors in Spark partitions that each hold whole clients, plus
+ * the one thing the driver keeps per client: which partition it lives in (an int), so a round's
+ * Spark job touches only the partitions of the clients it sampled.
+ */
+public final class ClientSource {
+    private final JavaRDD<ClientData> clients;
+    private final int[] partitionOf;
+    private final int[] available;
+    private final long examples;
+
+    private ClientSource(JavaRDD<ClientData> clients, int[] partitionOf, int[] available, long examples) {
+        this.clients = clients;
+        this.partitionOf = partitionOf;
+        this.available = available;
+        this.examples = examples;
+    }
+
+    /** Caches {@code rdd} and records where each client lives; {@code numClients} bounds the client ids. */
+    @SuppressWarnings("unchecked")
+    public static ClientSource of(JavaRDD<? extends ClientData> rdd, int numClients) {
+        JavaRDD<ClientData> cached = ((JavaRDD<ClientData>) rdd).persist(StorageLevel.MEMORY_AND_DISK());
+        List<long[]> where = cached.mapPartitionsWithIndex((index, it) -> {
+            List<long[]> out = new ArrayList<>();
+            Iterator<ClientData> clients = it;
+            while (clients.hasNext()) {
+                ClientData c = clients.next();
+                out.add(new long[] {c.clientId(), index, c.size()});
+            }
+            return out.iterator();
+        }, true).collect();
+        int[] partitionOf = new int[numClients];
+        Arrays.fill(partitionOf, -1);
+        long examples = 0;
+        List<Integer> withData = new ArrayList<>();
+        for (long[] w : where) {
+            if (w[2] > 0) {
+                partitionOf[(int) w[0]] = (int) w[1];
+                withData.add((int) w[0]);
+                examples += w[2];
+            }
+        }
+        int[] available = withData.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return new ClientSource(cached, partitionOf, available, examples);
+    }
+
+    public JavaRDD<ClientData> rdd() {
+        return clients;
+    }
+
+    /** The partition holding {@code clientId}. */
+    public int partitionOf(int clientId) {
+        return partitionOf[clientId];
+    }
+
+    /** Ids of the clients that hold data, ascending. */
+    public int[] available() {
+        return available;
+    }
+
+    /** All client ids the plan names (some may be empty). */
+    public int numClients() {
+        return partitionOf.length;
+    }
+
+    public long examples() {
+        return examples;
+    }
+
+    public void release() {
+        clients.unpersist(false);
+    }
+}

@@ -1,0 +1,159 @@
+package io.losslake.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.losslake.data.IdxWriter;
+import io.losslake.data.testing.SyntheticImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** 'losslake federate' over a prepared plan, in local[2] against real Delta tables. */
+class FederateTest {
+    static SparkSession spark;
+
+    @TempDir
+    static Path dir;
+    static Path lake;
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 480, 6, 4, 1), true);
+        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 80, 6, 4, 2), true);
+        spark = TestSpark.builder().getOrCreate();
+        lake = dir.resolve("lake");
+        Cli prepared = Cli.run("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
+                "--clients", "6", "--min-size", "20", "--plan", "p", "--lake", lake.toString());
+        assertThat(prepared.status()).as(prepared.err()).isZero();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static Cli federate(String... extra) {
+        List<String> args = new ArrayList<>(List.of("federate", "--plan", "p", "--model", "mlp:16", "--rounds", "2", "--batch-size", "16",
+                "--lr", "0.05", "--decompose-sample", "100", "--lake", lake.toString()));
+        args.addAll(Arrays.asList(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    static List<Row> rows(String table, String runId) {
+        return spark.read().format("delta").load(lake.resolve(table).toString()).where(col("run_id").equalTo(runId))
+                .orderBy("round").collectAsList();
+    }
+
+    static String runIdOf(Cli run) {
+        String line = run.out().lines().filter(l -> l.startsWith("losslake federate: run ")).findFirst().orElseThrow();
+        return line.substring("losslake federate: run ".length()).split("[ ,]")[0];
+    }
+
+    @Test
+    void everyStrategyRunsAndRecordsTheLossDecompositionWhoseTermsSumToTheGlobalLoss() {
+        for (String[] strategy : new String[][] {{"fedavg"}, {"fedprox", "--mu", "0.1"}, {"scaffold"}, {"fedld", "--margin-norm", "batch"},
+            {"fedadam"}, {"fedtrimmedavg", "--trim", "0.2"}}) {
+            List<String> args = new ArrayList<>(List.of("--strategy"));
+            args.addAll(Arrays.asList(strategy));
+            args.addAll(List.of("--fraction", "0.5"));
+            Cli run = federate(args.toArray(String[]::new));
+            assertThat(run.status()).as(strategy[0] + run.err()).isZero();
+            String runId = runIdOf(run);
+            List<Row> rounds = rows("round_metrics", runId);
+            assertThat(rounds).hasSize(2);
+            for (Row r : rounds) {
+                assertThat(r.<Integer>getAs("clients_sampled")).isEqualTo(3);
+                assertThat(r.<Integer>getAs("clients")).isEqualTo(3);
+                double sum = r.<Double>getAs("decomp_local") + r.<Double>getAs("decomp_shift") + r.<Double>getAs("decomp_aggregation");
+                assertThat(sum).as(strategy[0]).isCloseTo(r.<Double>getAs("decomp_global"), within(1e-9));
+                assertThat(r.<Double>getAs("decomp_local")).isPositive();
+                assertThat(r.getList(r.fieldIndex("test_class_accuracy"))).hasSize(4);
+                assertThat(r.<Double>getAs("client_loss_p10")).isLessThanOrEqualTo(r.<Double>getAs("client_loss_p90"));
+            }
+            assertThat(rows("client_metrics", runId)).hasSize(6).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("ok"));
+            assertThat(rows("checkpoints", runId)).extracting(r -> r.<Integer>getAs("round")).containsExactly(1, 2);
+            if (strategy[0].equals("scaffold")) {
+                List<Row> states = rows("client_state", runId);
+                assertThat(states).hasSize(6);
+                assertThat(states.get(0).getJavaMap(states.get(0).fieldIndex("tensors"))).containsKey("scaffold.c_i");
+                assertThat(rows("checkpoints", runId).get(1).getJavaMap(rows("checkpoints", runId).get(1).fieldIndex("state_tensors")))
+                        .containsKey("scaffold.c");
+            }
+        }
+    }
+
+    @Test
+    void dropoutsStragglersAndPersonalLayersAreSimulatedAndReported() {
+        Cli run = federate("--rounds", "3", "--dropout", "0.3", "--straggle", "0.4", "--personal-layers", "1", "--decompose-every", "0",
+                "--seed", "5");
+        assertThat(run.status()).as(run.err()).isZero();
+        String runId = runIdOf(run);
+        List<Row> clients = rows("client_metrics", runId);
+        assertThat(clients).hasSize(18);
+        List<String> statuses = clients.stream().map(r -> r.<String>getAs("status")).toList();
+        assertThat(statuses).contains("dropped", "partial", "ok");
+        List<Row> rounds = rows("round_metrics", runId);
+        for (Row r : rounds) {
+            assertThat(r.<Integer>getAs("clients") + r.<Integer>getAs("clients_dropped")).isEqualTo(6);
+            assertThat((Object) r.getAs("decomp_local")).isNull();
+            assertThat(r.<Double>getAs("mean_personal_accuracy")).isBetween(0.0, 1.0);
+            assertThat(r.<Double>getAs("mean_global_holdout_accuracy")).isBetween(0.0, 1.0);
+        }
+        // personal layer 1 is kept per client in the lake
+        List<Row> states = rows("client_state", runId);
+        assertThat(states).isNotEmpty();
+        assertThat(states.get(0).getJavaMap(states.get(0).fieldIndex("tensors"))).containsKeys("personal.1_W", "personal.1_b");
+        // partial clients did fewer steps than full ones of the same size
+        assertThat(clients.stream().filter(r -> r.getAs("status").equals("partial")).mapToLong(r -> r.<Long>getAs("steps")).min().orElseThrow())
+                .isLessThan(clients.stream().filter(r -> r.getAs("status").equals("ok")).mapToLong(r -> r.<Long>getAs("steps")).max().orElseThrow());
+    }
+
+    @Test
+    void nonFiniteUpdatesAreRejectedNotAveraged() {
+        Cli run = federate("--optimizer", "sgd", "--lr", "1e38", "--rounds", "1", "--decompose-every", "0");
+        assertThat(run.status()).as(run.err()).isZero();
+        String runId = runIdOf(run);
+        Row round = rows("round_metrics", runId).get(0);
+        assertThat(round.<Integer>getAs("clients_rejected")).isEqualTo(6);
+        assertThat(round.<Integer>getAs("clients")).isZero();
+        // the global model is the untouched initial one: still finite, still evaluated
+        assertThat(round.<Double>getAs("test_loss")).isFinite();
+        assertThat(rows("client_metrics", runId)).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("rejected"));
+    }
+
+    @Test
+    void badInputEndsWithOneSentenceAndChangesNoTable() {
+        long runsBefore = spark.read().format("delta").load(lake.resolve("runs").toString()).count();
+        String[][] cases = {
+            {"--plan", "nope"},
+            {"--strategy", "fedavg", "--mu", "0.1"},
+            {"--strategy", "fedsgd"},
+            {"--personal-layers", "7"},
+            {"--fraction", "2"},
+            {"--rounds", "0"},
+            {"--model", "cnn"},
+            {"--resume", "20990101-000000-000000"},
+        };
+        String[] expected = {"no partition plan 'nope'", "--mu does not apply to the fedavg strategy", "--strategy 'fedsgd'",
+            "layer 7 has no parameters", "--fraction 2.0", "--rounds 0", "square", "no run with that id"};
+        for (int i = 0; i < cases.length; i++) {
+            Cli bad = federate(cases[i]);
+            assertThat(bad.status()).as(Arrays.toString(cases[i]) + bad.err()).isEqualTo(2);
+            assertThat(bad.err().strip().lines().count()).as(bad.err()).isEqualTo(1);
+            assertThat(bad.err()).contains(expected[i]);
+        }
+        assertThat(spark.read().format("delta").load(lake.resolve("runs").toString()).count()).isEqualTo(runsBefore);
+    }
+}
