@@ -1,5 +1,6 @@
 package io.losslake.spark;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.losslake.data.IdxWriter;
@@ -40,6 +41,16 @@ class LauncherIT {
         IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 80, 6, 4, 2), false);
     }
 
+    static Process start(Map<String, String> env, Path outFile, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        builder.redirectOutput(outFile.toFile()).redirectError(dir.resolve(outFile.getFileName() + ".err").toFile());
+        return builder.start();
+    }
+
     static Result launch(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toString());
@@ -72,6 +83,65 @@ class LauncherIT {
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err().strip()).isEqualTo("losslake: Invalid --clients 0: expected at least 1 client.");
         assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
+    void aRunKilledInRoundThreeResumesToExactlyTheUninterruptedMetrics() throws Exception {
+        Path lake = dir.resolve("lake-resume");
+        SparkSession spark = TestSpark.builder().getOrCreate();
+        try {
+            Cli prepared = Cli.run("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
+                    "--clients", "5", "--min-size", "10", "--plan", "p", "--lake", lake.toString());
+            assertThat(prepared.status()).as(prepared.err()).isZero();
+        } finally {
+            spark.stop();
+        }
+        String[] run = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "6", "--fraction", "0.6", "--strategy", "scaffold",
+            "--dropout", "0.2", "--local-epochs", "3", "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "11",
+            "--lake", lake.toString()};
+        Result whole = launch(Map.of(), run);
+        assertThat(whole.status()).as(whole.err()).isZero();
+
+        Path killedOut = dir.resolve("killed.txt");
+        Process killed = start(Map.of(), killedOut, run);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!Files.readString(killedOut).contains("round 2/6") && System.nanoTime() < deadline && killed.isAlive()) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.readString(killedOut)).contains("round 2/6");
+        Thread.sleep(300); // inside round 3
+        killed.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
+        killed.waitFor();
+        assertThat(Files.readString(killedOut)).doesNotContain("round 6/6");
+        String runId = Files.readString(killedOut).lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
+
+        Result resumed = launch(Map.of(), "federate", "--resume", runId, "--lake", lake.toString());
+        assertThat(resumed.status()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resumed after round", "round 6/6");
+
+        spark = TestSpark.builder().getOrCreate();
+        try {
+            String wholeId = whole.out().lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
+            List<String> expected = metrics(spark, lake, wholeId);
+            List<String> actual = metrics(spark, lake, runId);
+            assertThat(expected).hasSize(6);
+            assertThat(actual).isEqualTo(expected);
+            Row status = spark.read().format("delta").load(lake.resolve("runs").toString()).where(col("run_id").equalTo(runId)).first();
+            assertThat(status.<String>getAs("status")).isEqualTo("SUCCEEDED");
+            assertThat(spark.read().format("delta").load(lake.resolve("checkpoints").toString()).where(col("run_id").equalTo(runId)).count())
+                    .isEqualTo(6);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static List<String> metrics(SparkSession spark, Path lake, String runId) {
+        return spark.read().format("delta").load(lake.resolve("round_metrics").toString()).where(col("run_id").equalTo(runId))
+                .orderBy("round").collectAsList().stream()
+                .map(r -> r.getAs("round") + " " + r.getAs("test_loss") + " " + r.getAs("test_accuracy") + " " + r.getAs("mean_client_train_loss")
+                        + " " + r.getAs("clients") + " " + r.getAs("decomp_local") + " " + r.getAs("decomp_shift") + " " + r.getAs("decomp_aggregation")
+                        + " " + r.getAs("train_flops"))
+                .toList();
     }
 
     @Test
