@@ -14,8 +14,20 @@ import java.util.stream.IntStream;
  * parameter and derived quantity.
  */
 public final class Bootstrap {
-    /** An interval per reported quantity, and how many resamples produced a fit. */
-    public record Intervals(Map<String, double[]> bounds, int resamples, int fitted, double level) {
+    /**
+     * An interval per reported quantity, how many resamples produced a fit, and their fitted thetas
+     * (for prediction bands).
+     */
+    public record Intervals(Map<String, double[]> bounds, int resamples, int fitted, double level, List<double[]> thetas) {
+        /** Pointwise quantiles of the resampled laws' predictions at x: {low, high}. */
+        public double[] band(LawForm form, double[] x) {
+            double[] values = thetas.stream().mapToDouble(t -> form.predict(t, x)).filter(Double::isFinite).sorted().toArray();
+            if (values.length == 0) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            double lo = (1 - level) / 2;
+            return new double[] {quantile(values, lo), quantile(values, 1 - lo)};
+        }
     }
 
     private Bootstrap() {
@@ -27,8 +39,8 @@ public final class Bootstrap {
         }
         int n = data.size();
         List<Map<String, Double>> reports = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        Map<String, Double>[] slots = new Map[resamples];
+        List<double[]> thetas = new ArrayList<>();
+        Fitter.Fit[] slots = new Fitter.Fit[resamples];
         IntStream.range(0, resamples).parallel().forEach(b -> {
             SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + b);
             int[] pick = new int[n];
@@ -36,14 +48,15 @@ public final class Bootstrap {
                 pick[i] = random.nextInt(n);
             }
             try {
-                slots[b] = Fitter.fitFrom(full.form(), data.select(pick), full.minima(), options).parameters();
+                slots[b] = Fitter.fitFrom(full.form(), data.select(pick), full.minima(), options);
             } catch (RuntimeException e) {
                 slots[b] = null; // a degenerate resample: counted as not fitted
             }
         });
-        for (Map<String, Double> r : slots) {
-            if (r != null) {
-                reports.add(r);
+        for (Fitter.Fit f : slots) {
+            if (f != null) {
+                reports.add(f.parameters());
+                thetas.add(f.theta());
             }
         }
         double lo = (1 - level) / 2;
@@ -53,7 +66,7 @@ public final class Bootstrap {
             bounds.put(key, values.length == 0 ? new double[] {Double.NaN, Double.NaN}
                     : new double[] {quantile(values, lo), quantile(values, 1 - lo)});
         }
-        return new Intervals(bounds, resamples, reports.size(), level);
+        return new Intervals(bounds, resamples, reports.size(), level, thetas);
     }
 
     static double quantile(double[] sorted, double q) {
