@@ -37,9 +37,9 @@ class PlotsTest {
         assertThat(image.getWidth()).isEqualTo(Render.WIDTH);
         // something was drawn in the plot area: not all white
         int colored = 0;
-        for (int x = Render.LEFT; x < Render.WIDTH - Render.RIGHT; x += 3) {
-            for (int y = Render.TOP; y < Render.HEIGHT - Render.BOTTOM; y += 3) {
-                int rgb = image.getRGB(x, y) & 0xFFFFFF;
+        for (int px = Render.LEFT; px < Render.WIDTH - Render.RIGHT; px += 3) {
+            for (int py = Render.TOP; py < Render.HEIGHT - Render.BOTTOM; py += 3) {
+                int rgb = image.getRGB(px, py) & 0xFFFFFF;
                 colored += rgb != 0xFFFFFF && rgb != 0xE6E6E6 ? 1 : 0;
             }
         }
