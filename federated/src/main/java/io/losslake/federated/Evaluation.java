@@ -9,7 +9,8 @@ package io.losslake.federated;
  * @param perClassCorrect per class, examples of that class predicted correctly
  * @param perClassTotal   per class, examples of that class
  */
-public record Evaluation(long examples, double loss, double accuracy, long[] perClassCorrect, long[] perClassTotal) {
+public record Evaluation(long examples, double loss, double accuracy, long[] perClassCorrect, long[] perClassTotal)
+        implements java.io.Serializable {
 
     /** Accuracy on class {@code c}, NaN if the set holds none of it. */
     public double classAccuracy(int c) {

@@ -4,10 +4,13 @@ import io.losslake.spark.bench.BenchCommand;
 import io.losslake.spark.cli.CompareCommand;
 import io.losslake.spark.cli.ConfigFile;
 import io.losslake.spark.cli.FederateCommand;
+import io.losslake.spark.cli.FitCommand;
+import io.losslake.spark.cli.LossToLossCommand;
 import io.losslake.spark.cli.PartitionsCommand;
 import io.losslake.spark.cli.PipelineCommand;
 import io.losslake.spark.cli.PrepareCommand;
 import io.losslake.spark.cli.UserInputException;
+import io.losslake.spark.sweep.SweepCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -17,7 +20,7 @@ import picocli.CommandLine.ParseResult;
 /** The {@code losslake} command line; {@code bin/losslake} and {@code spark-submit} both start here. */
 @Command(name = "losslake", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         subcommands = {PipelineCommand.class, PrepareCommand.class, PartitionsCommand.class, FederateCommand.class, CompareCommand.class,
-            BenchCommand.class,
+            FitCommand.class, LossToLossCommand.class, SweepCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         description = {"Federated training simulations and scaling-law fits as Spark pipelines over a Delta lake.",
             "Run 'losslake <command> --help' for a command's options."})
@@ -26,6 +29,8 @@ public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
     /** Exit status for a run that failed after it started. */
     public static final int FAILED = 1;
+    /** Commands whose --config is their own file format rather than a file of option values. */
+    private static final java.util.Set<String> OWN_CONFIG = java.util.Set.of("sweep");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,7 +53,9 @@ public final class Main implements Runnable {
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated flag wins, as in most tools
         ConfigFile config;
         try {
-            Path configPath = ConfigFile.findIn(args);
+            // sweep's --config is a sweep description, not option values
+            boolean ownConfig = args.length > 0 && OWN_CONFIG.contains(args[0]);
+            Path configPath = ownConfig ? null : ConfigFile.findIn(args);
             config = configPath == null ? null : ConfigFile.load(configPath);
         } catch (UserInputException e) {
             err.println("losslake: " + e.getMessage());

@@ -238,7 +238,7 @@ public final class FederateCommand implements Callable<Integer> {
             LakeState state = new LakeState(lake, runId);
             if (resume == null) {
                 runs.start(new RunLog.Start(runId, "federate", settings.seed(), info.dataset() + " / " + run.plan,
-                        PipelineCommand.optionsJson(run.spec), startedAt), Version.current());
+                        Json.options(run.spec), startedAt), Version.current());
             } else {
                 state.discardAfter(checkpoint == null ? 0 : checkpoint.round());
                 runs.markRunning(runId);
@@ -246,7 +246,7 @@ public final class FederateCommand implements Callable<Integer> {
             RoundProgress progress = new RoundProgress(out, settings.rounds());
             List<RoundMetrics> history = new ArrayList<>();
             try {
-                FederatedEngine.run(lake, new FederatedEngine.Setup(runId, settings, modelSpec, clients, test, sample), checkpoint, m -> {
+                FederatedEngine.run(lake, new FederatedEngine.Setup(runId, settings, modelSpec, clients, test, sample), checkpoint, (m, weights) -> {
                     history.add(m);
                     progress.round(m);
                 });
@@ -266,7 +266,7 @@ public final class FederateCommand implements Callable<Integer> {
             result.put("final_test_loss", last.isNullAt(2) ? null : last.getDouble(2));
             result.put("best_test_accuracy", best);
             result.put("train_flops", last.isNullAt(3) ? null : last.getDouble(3));
-            runs.finish(runId, RunLog.SUCCEEDED, Instant.now(), seconds(startedAt), PipelineCommand.json(result), null);
+            runs.finish(runId, RunLog.SUCCEEDED, Instant.now(), seconds(startedAt), Json.of(result), null);
             if (!history.isEmpty()) {
                 progress.summary(runId, history, seconds(startedAt), lake.path(Tables.RUNS), lake.path(Tables.ROUND_METRICS));
             }

@@ -1,7 +1,5 @@
 package io.losslake.spark.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.losslake.data.DatasetException;
 import io.losslake.data.IdxDirectory;
 import io.losslake.data.Seeds;
@@ -40,7 +38,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -146,7 +143,7 @@ public final class PipelineCommand implements Callable<Integer> {
             ClientSource source = ClientShard.source(jsc, images, partition);
             try {
                 FederatedEngine.run(lake, new FederatedEngine.Setup(runId, settings, modelSpec, source,
-                        new ImageSubset(-1, dataset.test(), range(dataset.test().count())), null), null, metrics -> {
+                        new ImageSubset(-1, dataset.test(), range(dataset.test().count())), null), null, (metrics, weights) -> {
                             history.add(metrics);
                             progress.round(metrics);
                         });
@@ -165,7 +162,7 @@ public final class PipelineCommand implements Callable<Integer> {
             result.put("best_test_accuracy", history.stream().mapToDouble(RoundMetrics::testAccuracy).max().orElse(Double.NaN));
             result.put("train_flops", last.trainFlops());
             double wall = seconds(startedAt);
-            runs.finish(runId, RunLog.SUCCEEDED, Instant.now(), wall, json(result), null);
+            runs.finish(runId, RunLog.SUCCEEDED, Instant.now(), wall, Json.of(result), null);
             progress.summary(runId, history, wall, lake.path(Tables.RUNS), lake.path(Tables.ROUND_METRICS));
         }
         return 0;
@@ -184,26 +181,7 @@ public final class PipelineCommand implements Callable<Integer> {
     }
 
     private String configJson() {
-        return optionsJson(spec);
+        return Json.options(spec);
     }
 
-    /** Every option's effective value, so a run can be repeated from its row in {@code runs}. */
-    static String optionsJson(CommandSpec spec) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (OptionSpec option : spec.options()) {
-            if (!option.usageHelp() && !option.versionHelp()) {
-                Object value = option.getValue();
-                values.put(option.longestName().replaceFirst("^-+", ""), value instanceof Path ? value.toString() : value);
-            }
-        }
-        return json(values);
-    }
-
-    static String json(Object value) {
-        try {
-            return new ObjectMapper().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

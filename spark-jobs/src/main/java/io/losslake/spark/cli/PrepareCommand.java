@@ -176,7 +176,7 @@ public final class PrepareCommand implements Callable<Integer> {
             out.flush();
 
             RunLog runs = new RunLog(lake);
-            runs.start(new RunLog.Start(runId, "prepare", seed, source.dataset(), PipelineCommand.optionsJson(spec), startedAt), Version.current());
+            runs.start(new RunLog.Start(runId, "prepare", seed, source.dataset(), Json.options(spec), startedAt), Version.current());
             try {
                 long t1 = System.nanoTime();
                 lake.replacePartition(Tables.EXAMPLES, "dataset", source.dataset(), prepared.examples());
@@ -197,7 +197,7 @@ public final class PrepareCommand implements Callable<Integer> {
                 result.put("examples", rows);
                 result.put("clients", summary.clients());
                 result.put("mean_tv_distance", summary.meanTvDistance());
-                runs.finish(runId, RunLog.SUCCEEDED, Instant.now(), seconds(startedAt), PipelineCommand.json(result), null);
+                runs.finish(runId, RunLog.SUCCEEDED, Instant.now(), seconds(startedAt), Json.of(result), null);
             } catch (RuntimeException e) {
                 runs.finish(runId, RunLog.FAILED, Instant.now(), seconds(startedAt), null, String.valueOf(e.getMessage()));
                 throw e;

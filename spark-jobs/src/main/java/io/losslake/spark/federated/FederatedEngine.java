@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -55,9 +54,20 @@ public final class FederatedEngine {
      * A run, decided and validated before Spark starts.
      *
      * @param decompositionSample the fixed sample of global training data for the loss decomposition; null when it is off
+     * @param persistRounds       write round_metrics, client_metrics and checkpoints (a sweep's federated runs record
+     *                            their own points instead and are not resumable mid-run)
      */
     public record Setup(String runId, RunSettings settings, ModelSpec model, ClientSource clients, ClientData test,
-                        ClientData decompositionSample) {
+                        ClientData decompositionSample, boolean persistRounds) {
+        public Setup(String runId, RunSettings settings, ModelSpec model, ClientSource clients, ClientData test, ClientData decompositionSample) {
+            this(runId, settings, model, clients, test, decompositionSample, true);
+        }
+    }
+
+    /** Told each round's metrics and the new global weights. */
+    @FunctionalInterface
+    public interface RoundListener {
+        void round(RoundMetrics metrics, float[] globalWeights);
     }
 
     private FederatedEngine() {
@@ -79,7 +89,7 @@ public final class FederatedEngine {
      *
      * @return the final global weights
      */
-    public static float[] run(Lake lake, Setup setup, LakeState.Checkpoint resumeFrom, Consumer<RoundMetrics> onRound) {
+    public static float[] run(Lake lake, Setup setup, LakeState.Checkpoint resumeFrom, RoundListener onRound) {
         RunSettings settings = setup.settings();
         ModelSpec model = setup.model();
         ParamLayout layout = layoutOf(model, settings);
@@ -215,16 +225,18 @@ public final class FederatedEngine {
                         cumulativeFlops, (System.nanoTime() - start) / 1e9, computeNanos / 1e9, trainingSeconds, decomposition,
                         heldCount == 0 ? Double.NaN : personal / heldCount, heldCount == 0 ? Double.NaN : globalHeld / heldCount,
                         Instant.now());
-                out.append(Tables.CLIENT_METRICS, Tables.CLIENT_METRICS_SCHEMA, clientRows);
                 out.append(Tables.CLIENT_STATE, Tables.CLIENT_STATE_SCHEMA, stateRows);
-                out.append(Tables.ROUND_METRICS, Tables.ROUND_METRICS_SCHEMA, List.of(metrics.toRow()));
-                // last: a round is complete in the lake once its checkpoint is
-                out.append(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, List.of(store.checkpointRow(round, global, state)));
+                if (setup.persistRounds()) {
+                    out.append(Tables.CLIENT_METRICS, Tables.CLIENT_METRICS_SCHEMA, clientRows);
+                    out.append(Tables.ROUND_METRICS, Tables.ROUND_METRICS_SCHEMA, List.of(metrics.toRow()));
+                    // last: a round is complete in the lake once its checkpoint is
+                    out.append(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, List.of(store.checkpointRow(round, global, state)));
+                }
                 if (stateful) {
                     // the next round reads client state written by this one
                     out.flush();
                 }
-                onRound.accept(metrics);
+                onRound.round(metrics, global);
             }
             out.flush();
         } finally {

@@ -20,6 +20,8 @@ public final class Tables {
     public static final String CLIENT_METRICS = "client_metrics";
     public static final String CLIENT_STATE = "client_state";
     public static final String CHECKPOINTS = "checkpoints";
+    public static final String SWEEP_POINTS = "sweep_points";
+    public static final String SCALING_FITS = "scaling_fits";
 
     public static final StructType RUNS_SCHEMA = schema(
             col("run_id", DataTypes.StringType, "unique id of the run, yyyyMMdd-HHmmss-<6 hex>"),
@@ -149,6 +151,47 @@ public final class Tables {
             col("mean_labels_present", DataTypes.DoubleType, "summary: mean classes per non-empty client"),
             col("run_id", DataTypes.StringType, "the prepare run that wrote the row"));
 
+    public static final StructType SWEEP_POINTS_SCHEMA = schema(
+            col("sweep", DataTypes.StringType, "the sweep's name (from its config)"),
+            col("run_key", DataTypes.StringType, "identifies one run of the grid: mode, model, data budget, dataset or plan, strategy, seed"),
+            col("run_id", DataTypes.StringType, "the sweep invocation that trained it"),
+            col("mode", DataTypes.StringType, "centralised or federated"),
+            col("model", DataTypes.StringType, "model spelling, e.g. mlp:64"),
+            col("params", DataTypes.LongType, "N: exact number of trainable parameters"),
+            col("dataset", DataTypes.StringType, "the dataset trained on"),
+            col("plan", DataTypes.StringType, "federated: the partition plan; null for centralised runs"),
+            col("strategy", DataTypes.StringType, "federated: the strategy; null for centralised runs"),
+            col("heterogeneity", DataTypes.StringType, "federated: the plan's scheme and parameters, e.g. dirichlet alpha=0.3"),
+            col("seed", DataTypes.LongType, "the run's seed"),
+            col("data_budget", DataTypes.LongType, "the run's budget of training examples seen"),
+            col("step", DataTypes.IntegerType, "checkpoint index within the run, 1-based"),
+            col("examples", DataTypes.LongType, "D: training examples seen up to this checkpoint"),
+            col("flops", DataTypes.DoubleType, "C: training FLOPs up to this checkpoint (analytic, forward and backward)"),
+            col("eval_set", DataTypes.StringType, "which loss: train (running mean of minibatch losses since the last checkpoint), test, or a shifted test set"),
+            col("loss", DataTypes.DoubleType, "mean cross-entropy, nats"),
+            col("accuracy", DataTypes.DoubleType, "accuracy on the eval set (null for train)"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
+    public static final StructType SCALING_FITS_SCHEMA = schema(
+            col("run_id", DataTypes.StringType, "the fit run"),
+            col("source", DataTypes.StringType, "the table or path fitted, with its filter"),
+            col("form", DataTypes.StringType, "power, power-no-e, chinchilla, kaplan, isoflop or loss-to-loss"),
+            col("group_json", DataTypes.StringType, "the group's column values, as JSON"),
+            col("points", DataTypes.IntegerType, "points fitted"),
+            col("status", DataTypes.StringType, "ok or failed"),
+            col("message", DataTypes.StringType, "why a group failed"),
+            col("parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), "fitted parameters and derived quantities"),
+            col("ci_low", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), "lower bootstrap bound of each parameter"),
+            col("ci_high", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), "upper bootstrap bound of each parameter"),
+            col("ci_level", DataTypes.DoubleType, "confidence level of the intervals"),
+            col("bootstrap", DataTypes.IntegerType, "bootstrap resamples (fitted ones for the intervals)"),
+            col("objective", DataTypes.DoubleType, "summed Huber loss of log residuals at the fit"),
+            col("converged", DataTypes.BooleanType, "whether L-BFGS met its tolerance"),
+            col("extrapolation_cutoff", DataTypes.DoubleType, "points above this scale (C, or N x D) were held out of a refit"),
+            col("extrapolation_mean_error", DataTypes.DoubleType, "mean absolute relative error of the refit on the held-out points"),
+            col("extrapolation_max_error", DataTypes.DoubleType, "largest absolute relative error on the held-out points"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
     private Tables() {
     }
 
@@ -163,12 +206,15 @@ public final class Tables {
             case CLIENT_METRICS -> CLIENT_METRICS_SCHEMA;
             case CLIENT_STATE -> CLIENT_STATE_SCHEMA;
             case CHECKPOINTS -> CHECKPOINTS_SCHEMA;
+            case SWEEP_POINTS -> SWEEP_POINTS_SCHEMA;
+            case SCALING_FITS -> SCALING_FITS_SCHEMA;
             default -> throw new IllegalArgumentException("no table " + table);
         };
     }
 
     public static List<String> names() {
-        return List.of(RUNS, ROUND_METRICS, CLIENT_METRICS, CLIENT_STATE, CHECKPOINTS, EXAMPLES, PARTITIONS, PARTITION_STATS);
+        return List.of(RUNS, ROUND_METRICS, CLIENT_METRICS, CLIENT_STATE, CHECKPOINTS, EXAMPLES, PARTITIONS, PARTITION_STATS,
+                SWEEP_POINTS, SCALING_FITS);
     }
 
     private static StructField col(String name, DataType type, String comment) {
