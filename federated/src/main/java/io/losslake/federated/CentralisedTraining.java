@@ -41,9 +41,17 @@ public final class CentralisedTraining {
 
     public static List<Checkpoint> run(ModelSpec spec, OptimizerSpec optimizer, int batchSize, ClientData train, long[] checkpoints, long seed,
                                        Map<String, ClientData> evalSets) {
+        return run(spec, new LocalTraining(1, 0, batchSize, optimizer, "fused"), train, checkpoints, seed, evalSets);
+    }
+
+    /** Trains with {@code training}'s batch size, optimiser and trainer (its epochs and steps are not used). */
+    public static List<Checkpoint> run(ModelSpec spec, LocalTraining training, ClientData train, long[] checkpoints, long seed,
+                                       Map<String, ClientData> evalSets) {
         long initSeed = Seeds.derive(seed, 2);
-        MultiLayerNetwork net = ModelFactory.initialised(spec, optimizer, initSeed);
-        Minibatches batches = new Minibatches(train, batchSize);
+        OptimizerSpec optimizer = training.optimizer();
+        float[] start = ModelFactory.weightsOf(ModelFactory.initialised(spec, optimizer, initSeed));
+        BatchTrainer trainer = BatchTrainer.of(spec, start, train, training, io.losslake.federated.model.LossSpec.CROSS_ENTROPY, List.of());
+        int batchSize = Math.max(1, Math.min(training.batchSize(), train.size()));
         int n = train.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -62,13 +70,13 @@ public final class CentralisedTraining {
                 position = 0;
             }
             long room = checkpoints[next] - seen;
-            int size = (int) Math.min(Math.min(batches.batchSize(), n - position), room);
-            net.fit(batches.cut(order, position, size));
-            lossSum += net.score() * size;
+            int size = (int) Math.min(Math.min(batchSize, n - position), room);
+            lossSum += trainer.step(order, position, size) * size;
             lossCount += size;
             seen += size;
             position += size;
             if (seen >= checkpoints[next]) {
+                MultiLayerNetwork net = ModelFactory.withWeights(spec, optimizer, trainer.weights());
                 Map<String, Evaluation> evals = new LinkedHashMap<>();
                 for (Map.Entry<String, ClientData> e : evalSets.entrySet()) {
                     evals.put(e.getKey(), Evaluator.evaluate(net, e.getValue()));

@@ -2,17 +2,12 @@ package io.losslake.federated;
 
 import io.losslake.data.ClientData;
 import io.losslake.data.Seeds;
-import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
-import io.losslake.federated.objective.GradientTerm;
-import io.losslake.federated.objective.GradientTerms;
-import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Trains one client's copy of the global model on its own examples with DL4J. A pure function of
- * (start weights, client data, settings, program, state, seed): batch order comes from
- * {@code seed}, never from which thread or executor runs it.
+ * Trains one client's copy of the global model on its own examples (the fused MLP path, or DL4J).
+ * A pure function of (start weights, client data, settings, program, state, seed): batch order comes
+ * from {@code seed}, never from which thread or executor runs it.
  */
 public final class LocalTrainer {
     private LocalTrainer() {
@@ -40,13 +35,8 @@ public final class LocalTrainer {
             throw new IllegalArgumentException("client " + clientId + " has no examples");
         }
         long begin = System.nanoTime();
-        MultiLayerNetwork net = ModelFactory.withWeights(spec, training.optimizer(), start, program.loss());
-        List<GradientTerm> terms = program.gradientTerms(start, state);
-        if (!terms.isEmpty()) {
-            net.setListeners(new GradientTerms(terms));
-        }
-        Minibatches batches = new Minibatches(data, training.batchSize());
-        int batch = batches.batchSize();
+        BatchTrainer trainer = BatchTrainer.of(spec, start, data, training, program.loss(), program.gradientTerms(start, state));
+        int batch = Math.max(1, Math.min(training.batchSize(), n));
         int stepsPerEpoch = (n + batch - 1) / batch;
         long plannedSteps = training.steps() > 0 ? training.steps() : (long) stepsPerEpoch * training.epochs();
         long stepsToRun = Math.max(1, (long) Math.ceil(plannedSteps * workFraction));
@@ -61,13 +51,12 @@ public final class LocalTrainer {
             Seeds.shuffle(order, Seeds.derive(seed, epoch));
             for (int from = 0; from < n && steps < stepsToRun; from += batch) {
                 int size = Math.min(batch, n - from);
-                net.fit(batches.cut(order, from, size));
-                lossSum += net.score() * size;
+                lossSum += trainer.step(order, from, size) * size;
                 processed += size;
                 steps++;
             }
         }
-        float[] trained = ModelFactory.weightsOf(net);
+        float[] trained = trainer.weights();
         ClientProgram.Outcome outcome = program.finish(start, trained, state, steps, training.optimizer().learningRate());
         return new ClientUpdate(clientId, trained, n, steps, processed, lossSum / processed, System.nanoTime() - begin,
                 outcome.extras(), outcome.state(), workFraction < 1.0, ClientUpdate.ClientMetrics.NONE);

@@ -9,15 +9,29 @@ import io.losslake.federated.model.OptimizerSpec;
  * @param steps     if positive, a fixed number of optimiser steps instead of epochs
  * @param batchSize examples per step (the last step of an epoch may be smaller)
  * @param optimizer the local optimiser, reset every round
+ * @param trainer   {@code fused} (MLPs through {@link io.losslake.federated.fused.FusedMlp}; other models
+ *                  fall back to DL4J) or {@code dl4j}
  */
-public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec optimizer) implements java.io.Serializable {
+public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec optimizer, String trainer) implements java.io.Serializable {
     public LocalTraining(int epochs, int batchSize, OptimizerSpec optimizer) {
-        this(epochs, 0, batchSize, optimizer);
+        this(epochs, 0, batchSize, optimizer, "fused");
+    }
+
+    public LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec optimizer) {
+        this(epochs, steps, batchSize, optimizer, "fused");
+    }
+
+    /** Whether {@code spec} trains on the fused path. */
+    public boolean fusedFor(io.losslake.federated.model.ModelSpec spec) {
+        return "fused".equals(trainer) && io.losslake.federated.fused.FusedMlp.supports(spec);
     }
 
     public LocalTraining {
         if (epochs < 1) {
             throw new IllegalArgumentException("Invalid --local-epochs " + epochs + ": expected at least 1.");
+        }
+        if (!"fused".equals(trainer) && !"dl4j".equals(trainer)) {
+            throw new IllegalArgumentException("Invalid --trainer '" + trainer + "': expected fused (fast MLP path) or dl4j.");
         }
         if (steps < 0) {
             throw new IllegalArgumentException("Invalid --local-steps " + steps + ": expected 0 (use epochs) or a positive number of steps.");

@@ -16,6 +16,12 @@ public interface GradientTerm extends java.io.Serializable {
      */
     void addGradient(INDArray params, INDArray gradientSum, int batchSize);
 
+    /**
+     * Adds this term's gradient at {@code params} to {@code gradientMean}, in place: the fused
+     * training path's form, whose data gradient is already the batch mean.
+     */
+    void addMeanGradient(float[] params, float[] gradientMean);
+
     /** The term's value at {@code params}, for reporting. */
     double value(float[] params);
 }

@@ -27,6 +27,13 @@ public final class LinearTerm implements GradientTerm {
     }
 
     @Override
+    public void addMeanGradient(float[] params, float[] gradientMean) {
+        for (int i = 0; i < params.length; i++) {
+            gradientMean[i] += direction[i];
+        }
+    }
+
+    @Override
     public double value(float[] params) {
         double sum = 0;
         for (int i = 0; i < params.length; i++) {

@@ -30,6 +30,14 @@ public final class ProximalTerm implements GradientTerm {
     }
 
     @Override
+    public void addMeanGradient(float[] params, float[] gradientMean) {
+        float m = (float) mu;
+        for (int i = 0; i < params.length; i++) {
+            gradientMean[i] += m * (params[i] - anchor[i]);
+        }
+    }
+
+    @Override
     public double value(float[] params) {
         double sum = 0;
         for (int i = 0; i < params.length; i++) {

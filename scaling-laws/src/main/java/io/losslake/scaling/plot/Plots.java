@@ -60,14 +60,14 @@ public final class Plots {
                 if (params.containsKey("G")) {
                     ComputeOptimal opt = new ComputeOptimal(params.get("G"), params.get("a_N"), params.get("a_D"));
                     double[] grid = Figure.grid(cMin, cMax * 4, CURVE_POINTS, true);
-                    f.dashed(g.name() + " compute-optimal", grid,
+                    f.dashed("compute-optimal", grid,
                             Arrays.stream(grid).map(cc -> g.fit().predict(new double[] {opt.optimalN(cc), opt.optimalD(cc)})).toArray(), 9);
                 }
                 for (Map.Entry<Double, double[][]> e : bySize.entrySet()) {
                     double n = e.getKey();
                     double[] cs = Arrays.stream(e.getValue()).mapToDouble(p -> p[0]).toArray();
                     double[] ls = Arrays.stream(e.getValue()).mapToDouble(p -> p[1]).toArray();
-                    String label = g.name() + " N=" + String.format("%.3g", n);
+                    String label = "N=" + String.format("%.3g", n);
                     f.points(label, cs, ls, color);
                     double[] grid = Figure.grid(min(cs), max(cs) * 2, CURVE_POINTS, true);
                     f.line("", grid, Arrays.stream(grid).map(cc -> g.fit().predict(new double[] {n, cc / (6 * n)})).toArray(), color);

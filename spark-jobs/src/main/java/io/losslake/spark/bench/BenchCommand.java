@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code losslake bench ...}: benchmark commands that print their figures (not timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures: preparing a dataset into many clients, feeding clients from the lake.",
-        subcommands = {BenchCommand.Prepare.class, BenchCommand.ClientBatches.class})
+        subcommands = {BenchCommand.Prepare.class, BenchCommand.ClientBatches.class, BenchCommand.Fit.class, BenchCommand.Training.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -102,6 +102,82 @@ public final class BenchCommand implements Runnable {
                 out.printf("%-10s %10s %12s %14s %14s%n", (Object[]) r);
             }
             out.println("(rows = examples written, train + test; wall time includes the runs, partitions and partition_stats writes)");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "fit", mixinStandardHelpOptions = true,
+            description = "Times the Chinchilla fit with the full 4,500-start grid and a bootstrap, on points drawn from Hoffmann et al.'s law.")
+    static final class Fit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--points", split = ",", defaultValue = "240,400", description = "Point counts to fit. Default: ${DEFAULT-VALUE}.")
+        List<Integer> points;
+
+        @Option(names = "--resamples", defaultValue = "1000", description = "Bootstrap resamples. Default: ${DEFAULT-VALUE}.")
+        int resamples;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<io.losslake.scaling.bench.FitBenchmark.Figures> figures = new ArrayList<>();
+            for (int n : points) {
+                figures.add(io.losslake.scaling.bench.FitBenchmark.run(n, resamples, out));
+            }
+            out.println();
+            out.printf("%-8s %-8s %-10s %-10s %-12s %-8s%n", "points", "starts", "fit_s", "resamples", "bootstrap_s", "threads");
+            for (var f : figures) {
+                out.printf("%-8d %-8d %-10.2f %-10d %-12.2f %-8d%n", f.points(), f.starts(), f.fitSeconds(), f.resamples(), f.bootstrapSeconds(), f.threads());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "training", mixinStandardHelpOptions = true,
+            description = "Local training throughput on one thread (samples/s): the MLP 784-256-128-10 and NIID-Bench's CNN at batch 32/64/256, DL4J and the fused path.")
+    static final class Training implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--models", split = ";", defaultValue = "mlp:256,128;cnn", description = "Models, ';'-separated. Default: ${DEFAULT-VALUE}.")
+        List<String> models;
+
+        @Option(names = "--batches", split = ",", defaultValue = "32,64,256", description = "Batch sizes. Default: ${DEFAULT-VALUE}.")
+        List<Integer> batches;
+
+        @Option(names = "--trainers", split = ",", defaultValue = "dl4j,fused", description = "Trainers. Default: ${DEFAULT-VALUE}.")
+        List<String> trainers;
+
+        @Option(names = "--optimizer", defaultValue = "nesterov", description = "Optimiser (sgd, nesterov, adam). Default: ${DEFAULT-VALUE}.")
+        String optimizer;
+
+        @Option(names = "--seconds", defaultValue = "4", description = "Timed seconds per measurement (after a 1.5 s warm-up). Default: ${DEFAULT-VALUE}.")
+        double seconds;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-14s %6s %-8s %14s%n", "model", "batch", "trainer", "samples/s");
+            for (String m : models) {
+                io.losslake.federated.model.ModelSpec model = io.losslake.federated.model.ModelSpec.parse(m, 784, 10);
+                for (int b : batches) {
+                    for (String t : trainers) {
+                        io.losslake.federated.LocalTraining training = new io.losslake.federated.LocalTraining(1, 0, b,
+                                new io.losslake.federated.model.OptimizerSpec(optimizer, 0.01, 0.9), t);
+                        String used = training.fusedFor(model) ? "fused" : "dl4j";
+                        if (!used.equals(t)) {
+                            continue; // no fused path for this model: the dl4j row says it
+                        }
+                        double rate = io.losslake.federated.TrainingBenchmark.samplesPerSecond(model, training, seconds);
+                        out.printf("%-14s %6d %-8s %,14.0f%n", model.describe(), b, t, rate);
+                        out.flush();
+                    }
+                }
+            }
+            out.println("(one thread: OMP_NUM_THREADS=1; inputs 28x28 random, 10 classes)");
             out.flush();
             return 0;
         }

@@ -102,6 +102,9 @@ public final class FederateCommand implements Callable<Integer> {
     @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of nesterov. Default: ${DEFAULT-VALUE}.")
     double momentum;
 
+    @Option(names = "--trainer", defaultValue = "fused", description = "fused (fast MLP training on OpenBLAS; other models use DL4J) or dl4j. Default: ${DEFAULT-VALUE}.")
+    String trainer;
+
     @Option(names = "--strategy", defaultValue = "fedavg", description = "Aggregation strategy (see below). Default: ${DEFAULT-VALUE}.")
     String strategy;
 
@@ -307,7 +310,7 @@ public final class FederateCommand implements Callable<Integer> {
             int perRound = fraction != null ? (int) Math.max(1, Math.ceil(fraction * availableClients))
                     : clientsPerRound != null ? clientsPerRound : availableClients;
             return new RunSettings(rounds, perRound, new LocalTraining(localEpochs, localSteps, batchSize,
-                    new OptimizerSpec(optimizer, learningRate, momentum)), strategy.toLowerCase(java.util.Locale.ROOT), options, layers,
+                    new OptimizerSpec(optimizer, learningRate, momentum), trainer), strategy.toLowerCase(java.util.Locale.ROOT), options, layers,
                     dropout, straggle, dropStragglers, decomposeEvery, decomposeSample, held, evalEvery, seed);
         } catch (IllegalArgumentException | DatasetException e) {
             throw new UserInputException(e.getMessage(), e);

@@ -87,6 +87,9 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of the nesterov optimiser. Default: ${DEFAULT-VALUE}.")
     double momentum;
 
+    @Option(names = "--trainer", defaultValue = "fused", description = "fused (fast MLP training on OpenBLAS) or dl4j. Default: ${DEFAULT-VALUE}.")
+    String trainer;
+
     @Option(names = "--strategy", defaultValue = "fedavg", description = "Aggregation strategy. Default: ${DEFAULT-VALUE}.")
     String strategy;
 
@@ -111,7 +114,7 @@ public final class PipelineCommand implements Callable<Integer> {
             if (clients < 1) {
                 throw new IllegalArgumentException("Invalid --clients " + clients + ": expected at least 1 client.");
             }
-            LocalTraining local = new LocalTraining(localEpochs, batchSize, new OptimizerSpec(optimizer, learningRate, momentum));
+            LocalTraining local = new LocalTraining(localEpochs, 0, batchSize, new OptimizerSpec(optimizer, learningRate, momentum), trainer);
             settings = new RunSettings(rounds, clients, local, strategy, Map.of(), LayerPolicy.SHARE_ALL, 0, 0, false, 0, 1, 0, 1, seed);
             Strategies.validate(strategy, Map.of());
             ModelSpec.parse(model, 1, 2);

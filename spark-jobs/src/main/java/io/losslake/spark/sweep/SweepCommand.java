@@ -225,8 +225,8 @@ public final class SweepCommand implements Callable<Integer> {
         @Override
         public List<CentralisedTraining.Checkpoint> call(SweepSpec.SweepRun run) {
             long[] at = CentralisedTraining.logSpaced(run.budget(), sweep.checkpoints(), sweep.batchSize());
-            return CentralisedTraining.run(ModelSpec.parse(run.model(), features, classes), sweep.optimizer(), sweep.batchSize(), train.value(),
-                    at, run.seed(), evals.value());
+            return CentralisedTraining.run(ModelSpec.parse(run.model(), features, classes),
+                    new LocalTraining(1, 0, sweep.batchSize(), sweep.optimizer(), sweep.trainer()), train.value(), at, run.seed(), evals.value());
         }
     }
 
@@ -241,7 +241,7 @@ public final class SweepCommand implements Callable<Integer> {
             checkpointRounds.add((int) Math.max(1, Math.min(rounds, Math.ceil((double) w / perRound))));
         }
         RunSettings settings = new RunSettings(rounds, run.mode().clientsPerRound(),
-                new LocalTraining(1, run.mode().localSteps(), sweep.batchSize(), sweep.optimizer()), run.mode().strategy(),
+                new LocalTraining(1, run.mode().localSteps(), sweep.batchSize(), sweep.optimizer(), sweep.trainer()), run.mode().strategy(),
                 run.mode().strategyOptions(), LayerPolicy.SHARE_ALL, 0, 0, false, 0, 1, 0, rounds, run.seed());
         List<CentralisedTraining.Checkpoint> out = new ArrayList<>();
         long[] seen = {0};

@@ -29,11 +29,12 @@ import java.util.Set;
  * @param checkpoints log-spaced checkpoints per run
  * @param batchSize   minibatch size
  * @param optimizer   optimiser for every run
+ * @param trainer     fused (MLPs on the fast path) or dl4j
  * @param evalSets    evaluation sets by name: "test", or a feature shift of the test split
  * @param evalSample  examples of each evaluation set used (a seeded sample; 0: all)
  */
 public record SweepSpec(String name, String dataset, List<String> models, List<Long> budgets, List<Long> seeds, List<Mode> modes,
-                        int checkpoints, int batchSize, OptimizerSpec optimizer, Map<String, FeatureShift> evalSets, int evalSample)
+                        int checkpoints, int batchSize, OptimizerSpec optimizer, String trainer, Map<String, FeatureShift> evalSets, int evalSample)
         implements java.io.Serializable {
 
     /**
@@ -55,7 +56,7 @@ public record SweepSpec(String name, String dataset, List<String> models, List<L
     }
 
     private static final Set<String> KEYS = Set.of("name", "dataset", "models", "data-budgets", "seeds", "modes", "checkpoints", "batch-size",
-            "optimizer", "lr", "momentum", "eval-sets", "eval-sample");
+            "optimizer", "lr", "momentum", "trainer", "eval-sets", "eval-sample");
 
     /** Reads and validates a sweep file; every problem is one sentence naming the file. */
     @SuppressWarnings("unchecked")
@@ -138,8 +139,10 @@ public record SweepSpec(String name, String dataset, List<String> models, List<L
             }
         }
         int evalSample = yaml.containsKey("eval-sample") ? number(yaml.get("eval-sample"), "eval-sample", file).intValue() : 2000;
-        return new SweepSpec(name, string(yaml, "dataset", null, file), models, budgets, seeds, modes, checkpoints, batch, optimizer, evals,
-                evalSample);
+        String trainer = string(yaml, "trainer", "fused", file);
+        new io.losslake.federated.LocalTraining(1, 0, 1, optimizer, trainer); // validates the name
+        return new SweepSpec(name, string(yaml, "dataset", null, file), models, budgets, seeds, modes, checkpoints, batch, optimizer, trainer,
+                evals, evalSample);
     }
 
     private static String string(Map<String, Object> yaml, String key, String fallback, Path file) {

@@ -1,0 +1,91 @@
+package io.losslake.federated;
+
+import io.losslake.data.ClientData;
+import io.losslake.federated.fused.FusedMlp;
+import io.losslake.federated.model.LossSpec;
+import io.losslake.federated.model.MlpSpec;
+import io.losslake.federated.model.ModelFactory;
+import io.losslake.federated.model.ModelSpec;
+import io.losslake.federated.objective.GradientTerm;
+import io.losslake.federated.objective.GradientTerms;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Minibatch training of one model from given weights, on the fused path for MLPs or through DL4J:
+ * the loops of local and centralised training do not care which.
+ */
+interface BatchTrainer {
+    /** One optimiser step on examples {@code order[from .. from + size)} of {@code data}; returns the batch's mean loss. */
+    double step(int[] order, int from, int size);
+
+    /** The current weights, flat, in DL4J's parameter order. */
+    float[] weights();
+
+    /** The trainer {@code training} asks for, on {@code data} from {@code start}. */
+    static BatchTrainer of(ModelSpec spec, float[] start, ClientData data, LocalTraining training, LossSpec loss, List<GradientTerm> terms) {
+        if (training.fusedFor(spec)) {
+            return new Fused(new FusedMlp((MlpSpec) spec, start, training.optimizer(), loss, terms), data, training.batchSize());
+        }
+        MultiLayerNetwork net = ModelFactory.withWeights(spec, training.optimizer(), start, loss);
+        if (!terms.isEmpty()) {
+            net.setListeners(new GradientTerms(terms));
+        }
+        return new Dl4j(net, new Minibatches(data, training.batchSize()));
+    }
+
+    /** DL4J: MultiLayerNetwork.fit per minibatch. */
+    final class Dl4j implements BatchTrainer {
+        private final MultiLayerNetwork net;
+        private final Minibatches batches;
+
+        Dl4j(MultiLayerNetwork net, Minibatches batches) {
+            this.net = net;
+            this.batches = batches;
+        }
+
+        @Override
+        public double step(int[] order, int from, int size) {
+            net.fit(batches.cut(order, from, size));
+            return net.score();
+        }
+
+        @Override
+        public float[] weights() {
+            return ModelFactory.weightsOf(net);
+        }
+    }
+
+    /** The fused MLP path: features copied row by row into one reusable array. */
+    final class Fused implements BatchTrainer {
+        private final FusedMlp mlp;
+        private final ClientData data;
+        private final float[] x;
+        private final int[] y;
+        private final int features;
+
+        Fused(FusedMlp mlp, ClientData data, int batchSize) {
+            this.mlp = mlp;
+            this.data = data;
+            this.features = data.featureSize();
+            int batch = Math.max(1, Math.min(batchSize, data.size()));
+            this.x = new float[batch * features];
+            this.y = new int[batch];
+        }
+
+        @Override
+        public double step(int[] order, int from, int size) {
+            for (int r = 0; r < size; r++) {
+                int example = order[from + r];
+                data.copyFeatures(example, x, r * features);
+                y[r] = data.label(example);
+            }
+            return mlp.step(x, y, size);
+        }
+
+        @Override
+        public float[] weights() {
+            return mlp.weights();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.losslake.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.losslake.data.IdxWriter;
+import io.losslake.data.testing.SyntheticImages;
+import io.losslake.federated.model.ModelSpec;
+import io.losslake.spark.federated.FederatedEngine;
+import io.losslake.spark.lake.Tables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sweep, fit and fit-l2l against real Delta tables in local[2]. */
+class SweepFitTest {
+    static SparkSession spark;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.builder().getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** A sweep_points-shaped table drawn from known Chinchilla laws, per group, with 1% noise; group tiny has 3 points. */
+    static Path syntheticSweep(Path lake) {
+        List<Row> rows = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(4);
+        Map<String, double[]> laws = Map.of("centralised", new double[] {1.69, 406.4, 410.7, 0.34, 0.28},
+                "federated", new double[] {1.9, 300.0, 900.0, 0.30, 0.32});
+        Timestamp now = Timestamp.from(Instant.now());
+        for (Map.Entry<String, double[]> law : laws.entrySet()) {
+            double[] p = law.getValue();
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 7; j++) {
+                    long n = (long) (1e7 * Math.pow(2.5, i));
+                    long d = (long) (1e8 * Math.pow(2.7, j));
+                    double loss = (p[0] + p[1] / Math.pow(n, p[3]) + p[2] / Math.pow(d, p[4])) * Math.exp(0.01 * (r.nextDouble() * 2 - 1));
+                    rows.add(RowFactory.create("synthetic", "key-" + i + "-" + j, "r", law.getKey(), "m" + i, n, "ds", null, null, null, 1L, d,
+                            j + 1, d, 6.0 * n * d, "test", loss, null, now));
+                }
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            rows.add(RowFactory.create("synthetic", "tiny" + k, "r", "tiny", "m", 1000L + k, "ds", null, null, null, 1L, 5000L, 1, 5000L,
+                    6e7 + k, "test", 2.0 - 0.1 * k, null, now));
+        }
+        spark.createDataFrame(rows, Tables.SWEEP_POINTS_SCHEMA).write().format("delta").save(lake.resolve("sweep_points").toString());
+        return lake;
+    }
+
+    @Test
+    void fitsEachGroupRecoversItsLawAndReportsTheGroupThatCannotBeFitted() throws IOException {
+        Path lake = syntheticSweep(dir.resolve("lake-fit"));
+        Path plots = dir.resolve("plots");
+        Cli fit = Cli.run("fit", "--group-by", "mode", "--form", "chinchilla", "--bootstrap", "100", "--level", "0.99", "--extrapolate-fraction", "0.2",
+                "--plots", plots.toString(), "--lake", lake.toString());
+        assertThat(fit.status()).as(fit.err()).isZero();
+        assertThat(fit.out()).contains("2 of 3 fits ok", "FAILED: The chinchilla form has 5 parameters but only 3 points");
+        List<Row> fits = spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).collectAsList();
+        assertThat(fits).hasSize(3);
+        for (Row row : fits) {
+            String group = row.getAs("group_json");
+            if (group.contains("tiny")) {
+                assertThat(row.<String>getAs("status")).isEqualTo("failed");
+                continue;
+            }
+            assertThat(row.<String>getAs("status")).isEqualTo("ok");
+            Map<String, Double> p = row.getJavaMap(row.fieldIndex("parameters"));
+            Map<String, Double> lo = row.getJavaMap(row.fieldIndex("ci_low"));
+            Map<String, Double> hi = row.getJavaMap(row.fieldIndex("ci_high"));
+            double alpha = group.contains("federated") ? 0.30 : 0.34;
+            double beta = group.contains("federated") ? 0.32 : 0.28;
+            assertThat(alpha).isBetween(lo.get("alpha"), hi.get("alpha"));
+            assertThat(beta).isBetween(lo.get("beta"), hi.get("beta"));
+            assertThat(p.get("a_N")).isCloseTo(p.get("beta") / (p.get("alpha") + p.get("beta")), within(1e-9));
+            assertThat(row.<Double>getAs("extrapolation_mean_error")).isLessThan(0.03);
+        }
+        try (var files = Files.list(plots)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).contains("fit-chinchilla-centralised.png", "fit-chinchilla-federated.svg");
+        }
+        Cli json = Cli.run("fit", "--where", "mode = 'centralised'", "--form", "power", "--bootstrap", "0", "--json", "--lake", lake.toString());
+        assertThat(json.status()).as(json.err()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out().substring(json.out().indexOf('['))).get(0)
+                .get("parameters").get("alpha").asDouble()).isPositive();
+    }
+
+    @Test
+    void badFitInputIsOneSentenceAndWritesNothing() throws IOException {
+        Path lake = syntheticSweep(dir.resolve("lake-bad"));
+        Path csv = dir.resolve("points.csv");
+        Files.writeString(csv, "flops,loss\n1e10,2.0\n1e11,1.8\n-5,1.7\n");
+        String[][] cases = {
+            {"--loss", "perplexity"},
+            {"--form", "cubic"},
+            {"--where", "no_such_column > 3"},
+            {"--input", csv.toString(), "--format", "csv", "--form", "power"},
+            {"--bootstrap", "-1"},
+        };
+        String[] expected = {"no column 'perplexity'", "--form 'cubic'", "not a valid filter", "non-positive", "--bootstrap -1"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("fit", "--lake", lake.toString()));
+            args.addAll(List.of(cases[i]));
+            Cli bad = Cli.run(args.toArray(String[]::new));
+            assertThat(bad.status()).as(String.join(" ", cases[i]) + bad.err()).isEqualTo(2);
+            assertThat(bad.err().strip().lines().count()).as(bad.err()).isEqualTo(1);
+            assertThat(bad.err()).contains(expected[i]);
+        }
+        assertThat(lake.resolve("scaling_fits")).doesNotExist();
+    }
+
+    @Test
+    void lossToLossRecoversTheMapBetweenTwoSides() {
+        Path lake = dir.resolve("lake-l2l");
+        List<Row> rows = new ArrayList<>();
+        Timestamp now = Timestamp.from(Instant.now());
+        for (int i = 0; i < 12; i++) {
+            double lx = 1.2 + 2.0 * Math.pow(1.3, -i);
+            double ly = 1.7 * Math.pow(lx - 1.2, 0.8) + 0.9;
+            for (String[] side : new String[][] {{"train", Double.toString(lx)}, {"test", Double.toString(ly)}}) {
+                rows.add(RowFactory.create("s", "run" + i, "r", "centralised", "m", 1000L, "ds", null, null, null, 1L, 100L, 1, 100L * (i + 1),
+                        1e9 * Math.pow(2, i), side[0], Double.parseDouble(side[1]), null, now));
+            }
+        }
+        spark.createDataFrame(rows, Tables.SWEEP_POINTS_SCHEMA).write().format("delta").save(lake.resolve("sweep_points").toString());
+        Cli l2l = Cli.run("fit-l2l", "--side-column", "eval_set", "--x-side", "train", "--y-side", "test", "--pair-by", "run_key,step",
+                "--offsets", "fit", "--extrapolate-fraction", "0.25", "--lake", lake.toString());
+        assertThat(l2l.status()).as(l2l.err()).isZero();
+        assertThat(l2l.out()).contains("9 pairs fitted, 3 held out");
+        Row fit = spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).first();
+        Map<String, Double> p = fit.getJavaMap(fit.fieldIndex("parameters"));
+        assertThat(p.get("kappa")).isCloseTo(0.8, within(0.05));
+        assertThat(fit.<Double>getAs("extrapolation_mean_error")).isLessThan(0.01);
+    }
+
+    @Test
+    void aSweepRecordsExactNdcAtItsCheckpointsAndSkipsFinishedRunsWhenRerun() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 400, 6, 4, 1), true);
+        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 100, 6, 4, 2), true);
+        Path lake = dir.resolve("lake-sweep");
+        assertThat(Cli.run("prepare", "--input", data.toString(), "--dataset", "tiny", "--scheme", "iid", "--clients", "4", "--plan", "tiny-iid",
+                "--lake", lake.toString()).status()).isZero();
+        Path config = dir.resolve("sweep.yaml");
+        Files.writeString(config, """
+                name: t
+                dataset: tiny
+                models: [mlp:4, mlp:12]
+                data-budgets: [256, 1024]
+                checkpoints: 3
+                batch-size: 16
+                optimizer: adam
+                lr: 0.01
+                modes:
+                  - centralised
+                  - federated: {plan: tiny-iid, strategy: fedavg, clients-per-round: 2, local-steps: 4}
+                eval-sets:
+                  - test
+                  - rotated: {rotation: 30}
+                eval-sample: 50
+                """);
+        Cli sweep = Cli.run("sweep", "--config", config.toString(), "--lake", lake.toString());
+        assertThat(sweep.status()).as(sweep.err()).isZero();
+        assertThat(sweep.out()).contains("8 runs in the grid, 0 already done, 8 to go", "[8/8]", "ETA");
+        List<Row> points = spark.read().format("delta").load(lake.resolve("sweep_points").toString()).collectAsList();
+        // x (train, test, rotated): 4 centralised runs x 3 checkpoints; federated rounds carry 2 x 4 x 16 = 128 examples,
+        // so budget 1024 checkpoints at rounds 2, 4, 8 but budget 256 (rounds 1, 1, 2) has only 2 distinct checkpoints
+        assertThat(points).hasSize((4 * 3 + 2 * 3 + 2 * 2) * 3);
+        for (Row r : points) {
+            ModelSpec model = ModelSpec.parse(r.getAs("model"), 36, 4);
+            assertThat(r.<Long>getAs("params")).isEqualTo(model.parameterCount());
+            assertThat(r.<Double>getAs("flops")).isCloseTo(FederatedEngine.trainingFlopsPerExample(model) * r.<Long>getAs("examples"), within(1e-6));
+        }
+        List<Long> centralD = points.stream().filter(r -> r.getAs("mode").equals("centralised") && r.<Long>getAs("data_budget") == 1024
+                && r.getAs("eval_set").equals("test") && r.getAs("model").equals("mlp:4")).map(r -> r.<Long>getAs("examples")).sorted().toList();
+        assertThat(centralD).containsExactly(256L, 512L, 1024L);
+        Cli again = Cli.run("sweep", "--config", config.toString(), "--lake", lake.toString());
+        assertThat(again.out()).contains("8 already done, 0 to go");
+        assertThat(spark.read().format("delta").load(lake.resolve("sweep_points").toString()).count()).isEqualTo(points.size());
+        Cli bad = Cli.run("sweep", "--config", dir.resolve("nope.yaml").toString(), "--lake", lake.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("nope.yaml does not exist");
+    }
+}
