@@ -29,6 +29,12 @@ public final class LakeSession implements AutoCloseable {
 
     public static LakeSession open(String appName, SparkOptions options) {
         SparkSession existing = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+        if (existing != null && existing.sparkContext().isStopped()) {
+            // a session an earlier command in this JVM stopped: forget it and start afresh
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+            existing = null;
+        }
         if (existing != null) {
             return new LakeSession(existing, false);
         }

@@ -134,6 +134,16 @@ class FederateTest {
     }
 
     @Test
+    void compareRunsEveryStrategyAndSeedAndSummarisesThem() {
+        Cli compare = Cli.run("compare", "--strategies", "fedavg,fedprox", "--seeds", "1,2", "--plan", "p", "--model", "mlp:8", "--rounds", "1",
+                "--decompose-every", "0", "--mu", "0.1", "--lake", lake.toString());
+        assertThat(compare.status()).as(compare.err()).isZero();
+        assertThat(compare.out()).contains("== fedavg, seed 1 ==", "== fedprox, seed 2 ==", "best acc (mean ± sd)");
+        List<String> table = compare.out().lines().filter(l -> l.startsWith("fedavg ") || l.startsWith("fedprox ")).toList();
+        assertThat(table).hasSize(2).allSatisfy(l -> assertThat(l).contains(" 2 ", "±"));
+    }
+
+    @Test
     void badInputEndsWithOneSentenceAndChangesNoTable() {
         long runsBefore = spark.read().format("delta").load(lake.resolve("runs").toString()).count();
         String[][] cases = {

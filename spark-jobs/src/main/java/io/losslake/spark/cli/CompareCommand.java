@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import io.losslake.spark.LakeSession;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +37,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--federate-config", paramLabel = "FILE", description = "A federate YAML file (its keys are federate options) applied to every run.")
     Path config;
 
+    @Mixin
+    SparkOptions sparkOptions;
+
     @Unmatched
     List<String> federateArgs = new ArrayList<>();
 
@@ -48,13 +53,28 @@ public final class CompareCommand implements Callable<Integer> {
         }
         ConfigFile yaml = config == null ? null : ConfigFile.load(config);
         List<String[]> table = new ArrayList<>();
+        // one Spark session for every run: the federate runs below reuse it instead of starting their own
+        try (LakeSession session = LakeSession.open("losslake compare", sparkOptions)) {
+            String lake = session.qualifyLake(sparkOptions.lake());
+            runAll(out, yaml, table, lake);
+        }
+        out.println();
+        out.printf("%-14s %5s %22s %22s  %s%n", "strategy", "seeds", "best acc (mean ± sd)", "final acc (mean ± sd)", "run ids");
+        for (String[] row : table) {
+            out.printf("%-14s %5s %22s %22s  %s%n", (Object[]) row);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void runAll(PrintWriter out, ConfigFile yaml, List<String[]> table, String lake) {
         for (String strategy : strategies) {
             List<Double> best = new ArrayList<>();
             List<Double> last = new ArrayList<>();
             List<String> runIds = new ArrayList<>();
             for (long seed : seeds) {
                 List<String> args = new ArrayList<>(forStrategy(strategy, federateArgs));
-                args.addAll(List.of("--strategy", strategy, "--seed", Long.toString(seed)));
+                args.addAll(List.of("--strategy", strategy, "--seed", Long.toString(seed), "--lake", lake));
                 FederateCommand run = new FederateCommand();
                 CommandLine cli = new CommandLine(run);
                 cli.setOverwrittenOptionsAllowed(true);
@@ -76,13 +96,6 @@ public final class CompareCommand implements Callable<Integer> {
             }
             table.add(new String[] {strategy, Integer.toString(seeds.size()), meanSd(best), meanSd(last), String.join(" ", runIds)});
         }
-        out.println();
-        out.printf("%-14s %5s %22s %22s  %s%n", "strategy", "seeds", "best acc (mean ± sd)", "final acc (mean ± sd)", "run ids");
-        for (String[] row : table) {
-            out.printf("%-14s %5s %22s %22s  %s%n", (Object[]) row);
-        }
-        out.flush();
-        return 0;
     }
 
     /** The federate arguments minus strategy options this strategy does not take. */
