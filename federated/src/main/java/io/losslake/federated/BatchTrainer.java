@@ -1,7 +1,10 @@
 package io.losslake.federated;
 
 import io.losslake.data.ClientData;
+import io.losslake.federated.fused.FusedCnn;
 import io.losslake.federated.fused.FusedMlp;
+import io.losslake.federated.fused.FusedNetwork;
+import io.losslake.federated.model.CnnSpec;
 import io.losslake.federated.model.LossSpec;
 import io.losslake.federated.model.MlpSpec;
 import io.losslake.federated.model.ModelFactory;
@@ -12,7 +15,7 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Minibatch training of one model from given weights, on the fused path for MLPs or through DL4J:
+ * Minibatch training of one model from given weights, on the fused path (MLPs, the CNN) or through DL4J:
  * the loops of local and centralised training do not care which.
  */
 interface BatchTrainer {
@@ -25,7 +28,13 @@ interface BatchTrainer {
     /** The trainer {@code training} asks for, on {@code data} from {@code start}. */
     static BatchTrainer of(ModelSpec spec, float[] start, ClientData data, LocalTraining training, LossSpec loss, List<GradientTerm> terms) {
         if (training.fusedFor(spec)) {
-            return new Fused(new FusedMlp((MlpSpec) spec, start, training.optimizer(), loss, terms), data, training.batchSize());
+            FusedNetwork net = spec instanceof CnnSpec cnn ? new FusedCnn(cnn, start, training.optimizer(), loss, terms)
+                    : new FusedMlp((MlpSpec) spec, start, training.optimizer(), loss, terms);
+            return new Fused(net, data, training.batchSize());
+        }
+        if (!training.optimizer().dl4jTrainable()) {
+            throw new IllegalArgumentException("--optimizer " + training.optimizer().name() + " trains on the fused path only, which does not take "
+                    + spec.describe() + ".");
         }
         MultiLayerNetwork net = ModelFactory.withWeights(spec, training.optimizer(), start, loss);
         if (!terms.isEmpty()) {
@@ -56,16 +65,16 @@ interface BatchTrainer {
         }
     }
 
-    /** The fused MLP path: features copied row by row into one reusable array. */
+    /** The fused path: features copied row by row into one reusable array. */
     final class Fused implements BatchTrainer {
-        private final FusedMlp mlp;
+        private final FusedNetwork net;
         private final ClientData data;
         private final float[] x;
         private final int[] y;
         private final int features;
 
-        Fused(FusedMlp mlp, ClientData data, int batchSize) {
-            this.mlp = mlp;
+        Fused(FusedNetwork net, ClientData data, int batchSize) {
+            this.net = net;
             this.data = data;
             this.features = data.featureSize();
             int batch = Math.max(1, Math.min(batchSize, data.size()));
@@ -80,12 +89,12 @@ interface BatchTrainer {
                 data.copyFeatures(example, x, r * features);
                 y[r] = data.label(example);
             }
-            return mlp.step(x, y, size);
+            return net.step(x, y, size);
         }
 
         @Override
         public float[] weights() {
-            return mlp.weights();
+            return net.weights();
         }
     }
 }

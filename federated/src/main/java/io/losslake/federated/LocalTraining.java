@@ -9,8 +9,8 @@ import io.losslake.federated.model.OptimizerSpec;
  * @param steps     if positive, a fixed number of optimiser steps instead of epochs
  * @param batchSize examples per step (the last step of an epoch may be smaller)
  * @param optimizer the local optimiser, reset every round
- * @param trainer   {@code fused} (MLPs through {@link io.losslake.federated.fused.FusedMlp}; other models
- *                  fall back to DL4J) or {@code dl4j}
+ * @param trainer   {@code fused} (MLPs and the CNN through {@link io.losslake.federated.fused.FusedNetwork}s,
+ *                  DL4J's layout and update rules on Java arrays and OpenBLAS) or {@code dl4j}
  */
 public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec optimizer, String trainer) implements java.io.Serializable {
     public LocalTraining(int epochs, int batchSize, OptimizerSpec optimizer) {
@@ -23,7 +23,8 @@ public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec 
 
     /** Whether {@code spec} trains on the fused path. */
     public boolean fusedFor(io.losslake.federated.model.ModelSpec spec) {
-        return "fused".equals(trainer) && io.losslake.federated.fused.FusedMlp.supports(spec);
+        return "fused".equals(trainer)
+                && (io.losslake.federated.fused.FusedMlp.supports(spec) || io.losslake.federated.fused.FusedCnn.supports(spec));
     }
 
     public LocalTraining {
@@ -31,7 +32,10 @@ public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec 
             throw new IllegalArgumentException("Invalid --local-epochs " + epochs + ": expected at least 1.");
         }
         if (!"fused".equals(trainer) && !"dl4j".equals(trainer)) {
-            throw new IllegalArgumentException("Invalid --trainer '" + trainer + "': expected fused (fast MLP path) or dl4j.");
+            throw new IllegalArgumentException("Invalid --trainer '" + trainer + "': expected fused (fast path for MLPs and the CNN) or dl4j.");
+        }
+        if ("dl4j".equals(trainer) && !optimizer.dl4jTrainable()) {
+            throw new IllegalArgumentException("Invalid --optimizer momentum with --trainer dl4j: DL4J has no heavy-ball momentum; use --trainer fused or --optimizer nesterov.");
         }
         if (steps < 0) {
             throw new IllegalArgumentException("Invalid --local-steps " + steps + ": expected 0 (use epochs) or a positive number of steps.");

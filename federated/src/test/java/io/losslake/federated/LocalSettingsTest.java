@@ -25,12 +25,14 @@ class LocalSettingsTest {
         assertThatThrownBy(() -> ModelSpec.parse("resnet", 784, 10)).hasMessageStartingWith("Invalid --model 'resnet': expected mlp:");
         assertThatThrownBy(() -> ModelSpec.parse("mlp:0", 784, 10)).hasMessageContaining("positive integers");
         assertThatThrownBy(() -> ModelSpec.parse("mlp:12,x", 784, 10)).hasMessageContaining("positive integers");
-        assertThatThrownBy(() -> new OptimizerSpec("rmsprop", 0.1, 0)).hasMessageContaining("expected one of sgd, nesterov, adam");
+        assertThatThrownBy(() -> new OptimizerSpec("rmsprop", 0.1, 0)).hasMessageContaining("expected one of sgd, nesterov, momentum, adam");
         assertThatThrownBy(() -> new OptimizerSpec("sgd", 0, 0)).hasMessageContaining("--lr 0.0");
         assertThatThrownBy(() -> new OptimizerSpec("sgd", Double.NaN, 0)).hasMessageContaining("--lr NaN");
         assertThatThrownBy(() -> new OptimizerSpec("nesterov", 0.1, 1.0)).hasMessageContaining("--momentum 1.0");
         assertThatThrownBy(() -> new LocalTraining(0, 32, LOCAL.optimizer())).hasMessageContaining("--local-epochs 0");
         assertThatThrownBy(() -> new LocalTraining(1, 0, LOCAL.optimizer())).hasMessageContaining("--batch-size 0");
         assertThatThrownBy(() -> new LocalTraining(1, -2, 32, LOCAL.optimizer())).hasMessageContaining("--local-steps -2");
+        assertThatThrownBy(() -> new LocalTraining(1, 0, 32, new OptimizerSpec("momentum", 0.01, 0.9), "dl4j"))
+                .hasMessageContaining("DL4J has no heavy-ball momentum");
     }
 }

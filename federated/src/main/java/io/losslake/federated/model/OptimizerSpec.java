@@ -12,12 +12,14 @@ import org.nd4j.linalg.learning.config.Sgd;
  * FedAvg's reference setting; only the weights travel.
  *
  * @param name         {@code sgd}, {@code nesterov} (SGD with Nesterov momentum, DL4J's only
- *                     momentum form) or {@code adam}
+ *                     momentum form), {@code momentum} (heavy-ball SGD as PyTorch's
+ *                     {@code SGD(momentum=mu)}: v = mu v + g, w -= lr v; fused trainer only) or
+ *                     {@code adam}
  * @param learningRate step size, positive
- * @param momentum     momentum for {@code nesterov}, in [0, 1); ignored otherwise
+ * @param momentum     momentum for {@code nesterov} and {@code momentum}, in [0, 1); ignored otherwise
  */
 public record OptimizerSpec(String name, double learningRate, double momentum) implements java.io.Serializable {
-    public static final List<String> NAMES = List.of("sgd", "nesterov", "adam");
+    public static final List<String> NAMES = List.of("sgd", "nesterov", "momentum", "adam");
 
     public OptimizerSpec {
         name = name == null ? "" : name.toLowerCase(Locale.ROOT);
@@ -32,10 +34,19 @@ public record OptimizerSpec(String name, double learningRate, double momentum) i
         }
     }
 
-    /** The DL4J updater this spec stands for. */
+    /** Whether DL4J can train with this optimiser (it has no heavy-ball momentum). */
+    public boolean dl4jTrainable() {
+        return !"momentum".equals(name);
+    }
+
+    /**
+     * The DL4J updater this spec stands for. Heavy-ball {@code momentum} has none: its networks get
+     * plain Sgd and serve inference only (training them through DL4J is refused, see
+     * {@link #dl4jTrainable()}).
+     */
     public IUpdater toUpdater() {
         return switch (name) {
-            case "sgd" -> new Sgd(learningRate);
+            case "sgd", "momentum" -> new Sgd(learningRate);
             case "nesterov" -> new Nesterovs(learningRate, momentum);
             case "adam" -> new Adam(learningRate);
             default -> throw new IllegalStateException(name);
@@ -44,6 +55,6 @@ public record OptimizerSpec(String name, double learningRate, double momentum) i
 
     @Override
     public String toString() {
-        return name + "(lr=" + learningRate + ("nesterov".equals(name) ? ", momentum=" + momentum : "") + ")";
+        return name + "(lr=" + learningRate + ("nesterov".equals(name) || "momentum".equals(name) ? ", momentum=" + momentum : "") + ")";
     }
 }

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code losslake bench ...}: benchmark commands that print their figures (not timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks that print figures: preparing a dataset into many clients, feeding clients from the lake.",
-        subcommands = {BenchCommand.Prepare.class, BenchCommand.ClientBatches.class, BenchCommand.Fit.class, BenchCommand.Training.class})
+        description = "Benchmarks that print figures: data preparation, feeding clients, local training (against PyTorch), round overhead and scale, scaling-law fits; 'bench all' runs the performance targets.",
+        subcommands = {BenchCommand.Prepare.class, BenchCommand.ClientBatches.class, BenchCommand.Fit.class, BenchCommand.Training.class,
+            BenchRounds.class, BenchAll.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -137,7 +138,8 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "training", mixinStandardHelpOptions = true,
-            description = "Local training throughput on one thread (samples/s): the MLP 784-256-128-10 and NIID-Bench's CNN at batch 32/64/256, DL4J and the fused path.")
+            description = {"Local training throughput on one thread (samples/s): the MLP 784-256-128-10 and NIID-Bench's CNN at batch 32/64/256,",
+                "DL4J and the fused path, and PyTorch on the same models with --pytorch."})
     static final class Training implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -151,35 +153,61 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--trainers", split = ",", defaultValue = "dl4j,fused", description = "Trainers. Default: ${DEFAULT-VALUE}.")
         List<String> trainers;
 
-        @Option(names = "--optimizer", defaultValue = "nesterov", description = "Optimiser (sgd, nesterov, adam). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--optimizer", defaultValue = "nesterov", description = "Optimiser (sgd, nesterov, momentum, adam). Default: ${DEFAULT-VALUE}.")
         String optimizer;
 
         @Option(names = "--seconds", defaultValue = "4", description = "Timed seconds per measurement (after a 1.5 s warm-up). Default: ${DEFAULT-VALUE}.")
         double seconds;
 
+        @Option(names = "--pytorch", paramLabel = "PYTHON",
+                description = "A Python interpreter with torch (e.g. /usr/bin/python3 with Debian's python3-torch): also measures PyTorch on the same models, one thread, Nesterov SGD.")
+        String python;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-14s %6s %-8s %14s%n", "model", "batch", "trainer", "samples/s");
+            TrainingFigures figures = measure(out);
+            figures.print(out);
+            return 0;
+        }
+
+        TrainingFigures measure(PrintWriter out) {
+            List<io.losslake.federated.model.ModelSpec> specs = new ArrayList<>();
             for (String m : models) {
-                io.losslake.federated.model.ModelSpec model = io.losslake.federated.model.ModelSpec.parse(m, 784, 10);
+                try {
+                    specs.add(io.losslake.federated.model.ModelSpec.parse(m, 784, 10));
+                } catch (IllegalArgumentException e) {
+                    throw new UserInputException(e.getMessage(), e);
+                }
+            }
+            if (batches.stream().anyMatch(b -> b < 1) || !(seconds > 0)) {
+                throw new UserInputException("Invalid --batches " + batches + " or --seconds " + seconds + ": expected positive numbers.");
+            }
+            TrainingFigures figures = new TrainingFigures();
+            for (var model : specs) {
                 for (int b : batches) {
                     for (String t : trainers) {
-                        io.losslake.federated.LocalTraining training = new io.losslake.federated.LocalTraining(1, 0, b,
-                                new io.losslake.federated.model.OptimizerSpec(optimizer, 0.01, 0.9), t);
+                        io.losslake.federated.model.OptimizerSpec opt = new io.losslake.federated.model.OptimizerSpec(optimizer, 0.01, 0.9);
+                        if (t.equals("dl4j") && !opt.dl4jTrainable()) {
+                            continue; // DL4J has no heavy-ball momentum
+                        }
+                        io.losslake.federated.LocalTraining training = new io.losslake.federated.LocalTraining(1, 0, b, opt, t);
                         String used = training.fusedFor(model) ? "fused" : "dl4j";
                         if (!used.equals(t)) {
-                            continue; // no fused path for this model: the dl4j row says it
+                            continue; // no fused path for this model: the dl4j column says it
                         }
                         double rate = io.losslake.federated.TrainingBenchmark.samplesPerSecond(model, training, seconds);
-                        out.printf("%-14s %6d %-8s %,14.0f%n", model.describe(), b, t, rate);
+                        figures.put(model.describe(), b, t, rate);
+                        out.printf("%-14s batch %4d %-8s %,10.0f samples/s%n", model.describe(), b, t, rate);
                         out.flush();
                     }
                 }
             }
-            out.println("(one thread: OMP_NUM_THREADS=1; inputs 28x28 random, 10 classes)");
-            out.flush();
-            return 0;
+            if (python != null) {
+                PyTorchReference.measure(python, specs.stream().map(io.losslake.federated.model.ModelSpec::describe).toList(), batches, seconds,
+                        figures, out);
+            }
+            return figures;
         }
     }
 

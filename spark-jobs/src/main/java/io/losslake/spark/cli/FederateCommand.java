@@ -93,13 +93,13 @@ public final class FederateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Local minibatch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "nesterov", description = "sgd, nesterov or adam. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "nesterov", description = "sgd, nesterov, momentum (heavy-ball, as PyTorch's SGD; fused trainer) or adam. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--lr", defaultValue = "0.02", description = "Local learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of nesterov. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of nesterov and momentum. Default: ${DEFAULT-VALUE}.")
     double momentum;
 
     @Option(names = "--trainer", defaultValue = "fused", description = "fused (fast MLP training on OpenBLAS; other models use DL4J) or dl4j. Default: ${DEFAULT-VALUE}.")
@@ -139,7 +139,7 @@ public final class FederateCommand implements Callable<Integer> {
     @Option(names = "--dropout", defaultValue = "0", description = "Probability that a sampled client drops out of a round (seeded). Default: ${DEFAULT-VALUE}.")
     double dropout;
 
-    @Option(names = "--straggle", defaultValue = "0", description = "Probability that a sampled client straggles: does 10-100% of its local work (seeded). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--straggle", defaultValue = "0", description = "Probability that a sampled client straggles: does 10-100%% of its local work (seeded). Default: ${DEFAULT-VALUE}.")
     double straggle;
 
     @Option(names = "--drop-stragglers", defaultValue = "false", description = "Treat stragglers as failures instead of aggregating their partial work. Default: ${DEFAULT-VALUE}.")
@@ -168,6 +168,20 @@ public final class FederateCommand implements Callable<Integer> {
 
     /** A finished run's figures. */
     public record Outcome(String runId, List<RoundMetrics> rounds, double bestAccuracy, double finalAccuracy) {
+    }
+
+    /** Parses federate's command line (without the command name) and runs it in this JVM, for benches and tools. */
+    public static Outcome run(List<String> args, PrintWriter out) {
+        FederateCommand run = new FederateCommand();
+        CommandLine cli = new CommandLine(run);
+        cli.setOverwrittenOptionsAllowed(true);
+        try {
+            cli.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+        run.spec = cli.getCommandSpec();
+        return run.execute(out);
     }
 
     @Override

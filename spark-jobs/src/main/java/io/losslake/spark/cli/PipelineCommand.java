@@ -78,13 +78,13 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Local minibatch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "nesterov", description = "Local optimiser: sgd, nesterov or adam. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", defaultValue = "nesterov", description = "Local optimiser: sgd, nesterov, momentum (heavy-ball, as PyTorch's SGD; fused trainer) or adam. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--lr", defaultValue = "0.02", description = "Local learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of the nesterov optimiser. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of the nesterov and momentum optimisers. Default: ${DEFAULT-VALUE}.")
     double momentum;
 
     @Option(names = "--trainer", defaultValue = "fused", description = "fused (fast MLP training on OpenBLAS) or dl4j. Default: ${DEFAULT-VALUE}.")

@@ -1,0 +1,286 @@
+package io.losslake.federated.fused;
+
+import io.losslake.federated.model.CnnSpec;
+import io.losslake.federated.model.LossSpec;
+import io.losslake.federated.model.OptimizerSpec;
+import io.losslake.federated.objective.GradientTerm;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Training of the LeNet-style {@link CnnSpec} (5x5 valid convolutions with ReLU, each followed by
+ * 2x2 max pooling, then ReLU dense layers and a softmax output) on the fused path: each convolution
+ * is one matrix product over the whole batch (im2col: a row per output position, a column per
+ * input channel and kernel offset), pooling and the scatter back are plain loops over arrays.
+ *
+ * <p>Layouts follow DL4J so that weights move interchangeably with its network: the input row is the
+ * image in row-major order (DL4J's convolutionalFlat), a convolution's parameters are b [out] then
+ * W [out, in, 5, 5] in C order, and the first dense layer reads the pooled maps flattened as
+ * channel, row, column (DL4J's CnnToFeedForwardPreProcessor). Inside, feature maps are kept as
+ * [batch, row, column, channel], the natural output of the products. ReLU's derivative at 0 is 0
+ * and pooling sends the gradient to the first maximum of each window, as in DL4J.
+ */
+public final class FusedCnn implements FusedNetwork {
+    private static final int K = CnnSpec.KERNEL;
+    private static final int KK = K * K;
+    /** Block indices in {@link Parameters}: the convolutions' b and W, then the dense layers. */
+    private static final int B1 = 0;
+    private static final int W1 = 1;
+    private static final int B2 = 2;
+    private static final int W2 = 3;
+
+    private final int side;
+    private final int c1;
+    private final int c2;
+    /** Convolution outputs and pooled sides: side -> o1 -> q1 -> o2 -> q2. */
+    private final int o1;
+    private final int q1;
+    private final int o2;
+    private final int q2;
+    private final int flattened;
+    private final Parameters params;
+    private final DenseStack dense;
+    private int capacity;
+    private float[] col1;
+    private float[] z1;
+    private float[] p1;
+    private int[] arg1;
+    private float[] col2;
+    private float[] z2;
+    private int[] arg2;
+    private float[] dz2;
+    private float[] dcol2;
+    private float[] dp1;
+    private float[] dz1;
+    private double lastLoss;
+
+    public FusedCnn(CnnSpec spec, float[] weights, OptimizerSpec optimizer, LossSpec loss, List<GradientTerm> terms) {
+        side = spec.side();
+        c1 = spec.channels()[0];
+        c2 = spec.channels()[1];
+        o1 = side - K + 1;
+        q1 = o1 / 2;
+        o2 = q1 - K + 1;
+        q2 = o2 / 2;
+        flattened = c2 * q2 * q2;
+        if (flattened != spec.flattened()) {
+            throw new IllegalStateException("CNN geometry mismatch: " + flattened + " vs " + spec.flattened());
+        }
+        int[] sizes = new int[spec.hidden().length + 2];
+        sizes[0] = flattened;
+        System.arraycopy(spec.hidden(), 0, sizes, 1, spec.hidden().length);
+        sizes[sizes.length - 1] = spec.outputs();
+        int[] denseBlocks = DenseStack.blockSizes(sizes);
+        int[] blocks = new int[4 + denseBlocks.length];
+        blocks[B1] = c1;
+        blocks[W1] = c1 * KK;
+        blocks[B2] = c2;
+        blocks[W2] = c2 * c1 * KK;
+        System.arraycopy(denseBlocks, 0, blocks, 4, denseBlocks.length);
+        params = new Parameters(spec.describe(), blocks, weights, optimizer, terms);
+        dense = new DenseStack(sizes, 4, loss);
+    }
+
+    /** Whether this path trains {@code spec}. */
+    public static boolean supports(Object spec) {
+        return spec instanceof CnnSpec;
+    }
+
+    private void ensure(int batch) {
+        dense.ensure(batch);
+        if (batch <= capacity) {
+            return;
+        }
+        capacity = batch;
+        col1 = new float[batch * o1 * o1 * KK];
+        z1 = new float[batch * o1 * o1 * c1];
+        dz1 = new float[z1.length];
+        p1 = new float[batch * q1 * q1 * c1];
+        arg1 = new int[p1.length];
+        dp1 = new float[p1.length];
+        col2 = new float[batch * o2 * o2 * c1 * KK];
+        dcol2 = new float[col2.length];
+        z2 = new float[batch * o2 * o2 * c2];
+        dz2 = new float[z2.length];
+        arg2 = new int[batch * flattened];
+    }
+
+    @Override
+    public double lossAndGradient(float[] x, int[] labels, int batch) {
+        ensure(batch);
+        forward(x, batch);
+        double value = dense.forwardBackward(params, labels, batch, true);
+        backward(batch);
+        params.addTerms();
+        lastLoss = value;
+        return value;
+    }
+
+    @Override
+    public double step(float[] x, int[] labels, int batch) {
+        double value = lossAndGradient(x, labels, batch);
+        params.step();
+        return value;
+    }
+
+    private void forward(float[] x, int batch) {
+        // conv1: col1 [batch * o1 * o1, 25] from the single-channel images
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            int image = b * side * side;
+            for (int oh = 0; oh < o1; oh++) {
+                for (int ow = 0; ow < o1; ow++, row++) {
+                    int at = row * KK;
+                    for (int kh = 0; kh < K; kh++) {
+                        System.arraycopy(x, image + (oh + kh) * side + ow, col1, at + kh * K, K);
+                    }
+                }
+            }
+        }
+        int rows1 = batch * o1 * o1;
+        convolve(col1, rows1, KK, params.value[W1], params.value[B1], c1, z1);
+        pool(z1, batch, o1, q1, c1, p1, arg1, false);
+
+        // conv2: col2 [batch * o2 * o2, c1 * 25], column ci * 25 + kh * 5 + kw as W's [out, in, kh, kw]
+        int width = c1 * KK;
+        row = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int oh = 0; oh < o2; oh++) {
+                for (int ow = 0; ow < o2; ow++, row++) {
+                    int at = row * width;
+                    for (int kh = 0; kh < K; kh++) {
+                        for (int kw = 0; kw < K; kw++) {
+                            int from = ((b * q1 + oh + kh) * q1 + ow + kw) * c1;
+                            int to = at + kh * K + kw;
+                            for (int ci = 0; ci < c1; ci++) {
+                                col2[to + ci * KK] = p1[from + ci];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        int rows2 = batch * o2 * o2;
+        convolve(col2, rows2, width, params.value[W2], params.value[B2], c2, z2);
+        pool(z2, batch, o2, q2, c2, dense.input(), arg2, true);
+    }
+
+    /** z [rows, out] = relu(col [rows, width] W^T + b), W row-major [out, width]. */
+    private static void convolve(float[] col, int rows, int width, float[] w, float[] bias, int out, float[] z) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(bias, 0, z, r * out, out);
+        }
+        Blas.gemm(false, true, rows, out, width, 1f, col, width, w, width, 1f, z, out);
+        int n = rows * out;
+        for (int i = 0; i < n; i++) {
+            if (z[i] < 0) {
+                z[i] = 0;
+            }
+        }
+    }
+
+    /**
+     * 2x2 max pooling of maps [batch, o, o, c] into [batch, q, q, c] (or, with {@code chw}, rows of
+     * [c, q, q] for the dense layers), remembering the index of each window's first maximum.
+     */
+    private static void pool(float[] z, int batch, int o, int q, int c, float[] out, int[] arg, boolean chw) {
+        for (int b = 0; b < batch; b++) {
+            for (int qh = 0; qh < q; qh++) {
+                for (int qw = 0; qw < q; qw++) {
+                    int topLeft = ((b * o + 2 * qh) * o + 2 * qw) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        int i00 = topLeft + ch;
+                        int i01 = i00 + c;
+                        int i10 = i00 + o * c;
+                        int i11 = i10 + c;
+                        int best = i00;
+                        if (z[i01] > z[best]) {
+                            best = i01;
+                        }
+                        if (z[i10] > z[best]) {
+                            best = i10;
+                        }
+                        if (z[i11] > z[best]) {
+                            best = i11;
+                        }
+                        int to = chw ? b * c * q * q + (ch * q + qh) * q + qw : ((b * q + qh) * q + qw) * c + ch;
+                        out[to] = z[best];
+                        arg[to] = best;
+                    }
+                }
+            }
+        }
+    }
+
+    private void backward(int batch) {
+        // pool2 and ReLU2: the dense input's gradient to each window's maximum, where it was positive
+        float[] dInput = dense.delta[0];
+        int rows2 = batch * o2 * o2;
+        Arrays.fill(dz2, 0, rows2 * c2, 0f);
+        for (int i = 0; i < batch * flattened; i++) {
+            int at = arg2[i];
+            if (z2[at] > 0) {
+                dz2[at] += dInput[i];
+            }
+        }
+        int width = c1 * KK;
+        weightGradient(dz2, rows2, c2, col2, width, params.grad[W2], params.grad[B2]);
+        // dcol2 = dz2 W2, then back onto the pooled maps of conv1 (col2im)
+        Blas.gemm(false, false, rows2, width, c2, 1f, dz2, c2, params.value[W2], width, 0f, dcol2, width);
+        Arrays.fill(dp1, 0, batch * q1 * q1 * c1, 0f);
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int oh = 0; oh < o2; oh++) {
+                for (int ow = 0; ow < o2; ow++, row++) {
+                    int at = row * width;
+                    for (int kh = 0; kh < K; kh++) {
+                        for (int kw = 0; kw < K; kw++) {
+                            int to = ((b * q1 + oh + kh) * q1 + ow + kw) * c1;
+                            int from = at + kh * K + kw;
+                            for (int ci = 0; ci < c1; ci++) {
+                                dp1[to + ci] += dcol2[from + ci * KK];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // pool1 and ReLU1
+        int rows1 = batch * o1 * o1;
+        Arrays.fill(dz1, 0, rows1 * c1, 0f);
+        for (int i = 0; i < batch * q1 * q1 * c1; i++) {
+            int at = arg1[i];
+            if (z1[at] > 0) {
+                dz1[at] += dp1[i];
+            }
+        }
+        weightGradient(dz1, rows1, c1, col1, KK, params.grad[W1], params.grad[B1]);
+    }
+
+    /** dW [out, width] = dz^T col and db = column sums of dz, for dz [rows, out]. */
+    private static void weightGradient(float[] dz, int rows, int out, float[] col, int width, float[] dw, float[] db) {
+        Blas.gemm(true, false, out, width, rows, 1f, dz, out, col, width, 0f, dw, width);
+        Arrays.fill(db, 0f);
+        for (int r = 0; r < rows; r++) {
+            int base = r * out;
+            for (int j = 0; j < out; j++) {
+                db[j] += dz[base + j];
+            }
+        }
+    }
+
+    @Override
+    public float[] weights() {
+        return params.flatValues();
+    }
+
+    @Override
+    public float[] gradient() {
+        return params.flatGradient();
+    }
+
+    @Override
+    public double lastLoss() {
+        return lastLoss;
+    }
+}
