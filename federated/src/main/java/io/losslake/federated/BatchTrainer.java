@@ -25,6 +25,9 @@ interface BatchTrainer {
     /** The current weights, flat, in DL4J's parameter order. */
     float[] weights();
 
+    /** w -= scale * direction, outside the optimiser (flat, DL4J's order). */
+    void shift(float[] direction, float scale);
+
     /** The trainer {@code training} asks for, on {@code data} from {@code start}. */
     static BatchTrainer of(ModelSpec spec, float[] start, ClientData data, LocalTraining training, LossSpec loss, List<GradientTerm> terms) {
         if (training.fusedFor(spec)) {
@@ -53,10 +56,22 @@ interface BatchTrainer {
             this.batches = batches;
         }
 
+        private float[] shiftSource;
+        private org.nd4j.linalg.api.ndarray.INDArray shiftArray;
+
         @Override
         public double step(int[] order, int from, int size) {
             net.fit(batches.cut(order, from, size));
             return net.score();
+        }
+
+        @Override
+        public void shift(float[] direction, float scale) {
+            if (shiftSource != direction) {
+                shiftSource = direction;
+                shiftArray = org.nd4j.linalg.factory.Nd4j.createFromArray(direction).reshape(net.params().shape());
+            }
+            net.params().subi(shiftArray.mul(scale));
         }
 
         @Override
@@ -90,6 +105,11 @@ interface BatchTrainer {
                 y[r] = data.label(example);
             }
             return net.step(x, y, size);
+        }
+
+        @Override
+        public void shift(float[] direction, float scale) {
+            net.shift(direction, scale);
         }
 
         @Override

@@ -26,6 +26,15 @@ public interface ClientProgram extends java.io.Serializable {
     }
 
     /**
+     * A direction d applied to the weights after every optimiser step, w -= lr d, outside the
+     * optimiser (so momentum does not amplify it), or null for none: SCAFFOLD's drift correction
+     * c - c_i, as NIID-Bench applies it. For plain SGD it equals a linear gradient term.
+     */
+    default float[] stepCorrection(float[] start, ClientState state) {
+        return null;
+    }
+
+    /**
      * After local training: the client's next state and any extra tensors for the server.
      *
      * @param start        weights the client started from

@@ -40,6 +40,8 @@ public final class LocalTrainer {
         int stepsPerEpoch = (n + batch - 1) / batch;
         long plannedSteps = training.steps() > 0 ? training.steps() : (long) stepsPerEpoch * training.epochs();
         long stepsToRun = Math.max(1, (long) Math.ceil(plannedSteps * workFraction));
+        float[] correction = program.stepCorrection(start, state);
+        float correctionScale = (float) training.optimizer().learningRate();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -52,6 +54,9 @@ public final class LocalTrainer {
             for (int from = 0; from < n && steps < stepsToRun; from += batch) {
                 int size = Math.min(batch, n - from);
                 lossSum += trainer.step(order, from, size) * size;
+                if (correction != null) {
+                    trainer.shift(correction, correctionScale);
+                }
                 processed += size;
                 steps++;
             }

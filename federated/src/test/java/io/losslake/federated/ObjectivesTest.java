@@ -82,6 +82,36 @@ class ObjectivesTest {
     }
 
     @Test
+    void scaffoldsStepCorrectionIsALinearTermUnderSgdAndStaysOutsideMomentum() {
+        float[] w0 = ModelFactory.weightsOf(ModelFactory.initialised(MODEL, ONE_STEP.optimizer(), 2));
+        float[] v = new float[w0.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i % 5) * 0.02f - 0.04f;
+        }
+        ClientProgram corrected = new ClientProgram() {
+            @Override
+            public float[] stepCorrection(float[] start, ClientState state) {
+                return v;
+            }
+        };
+        for (String trainer : List.of("fused", "dl4j")) {
+            LocalTraining sgd = new LocalTraining(1, 1, 64, new OptimizerSpec("sgd", LR, 0), trainer);
+            float[] viaGradient = LocalTrainer.train(MODEL, w0, CLIENT, sgd, 1, with(new LinearTerm(v)), ClientState.EMPTY, 1.0).weights();
+            float[] viaStep = LocalTrainer.train(MODEL, w0, CLIENT, sgd, 1, corrected, ClientState.EMPTY, 1.0).weights();
+            for (int i = 0; i < w0.length; i++) {
+                assertThat(viaStep[i]).as("%s %d", trainer, i).isCloseTo(viaGradient[i], within(2e-6f));
+            }
+            // Nesterov's first step moves (1 + mu) lr g: a gradient term would shift by 1.9 lr v, the correction by lr v
+            LocalTraining nesterov = new LocalTraining(1, 1, 64, new OptimizerSpec("nesterov", LR, 0.9), trainer);
+            float[] plain = LocalTrainer.train(MODEL, w0, CLIENT, nesterov, 1, ClientProgram.PLAIN, ClientState.EMPTY, 1.0).weights();
+            float[] shifted = LocalTrainer.train(MODEL, w0, CLIENT, nesterov, 1, corrected, ClientState.EMPTY, 1.0).weights();
+            for (int i = 0; i < w0.length; i++) {
+                assertThat(shifted[i] - plain[i]).as("%s %d", trainer, i).isCloseTo((float) (-LR * v[i]), within(2e-6f));
+            }
+        }
+    }
+
+    @Test
     void theMarginLossTrainsAndPenalisesConfidence() {
         float[] w0 = ModelFactory.weightsOf(ModelFactory.initialised(MODEL, ONE_STEP.optimizer(), 2));
         LocalTraining training = new LocalTraining(20, 16, new OptimizerSpec("sgd", 0.2, 0));

@@ -270,6 +270,11 @@ public final class FusedCnn implements FusedNetwork {
     }
 
     @Override
+    public void shift(float[] direction, float scale) {
+        params.shift(direction, scale);
+    }
+
+    @Override
     public float[] weights() {
         return params.flatValues();
     }

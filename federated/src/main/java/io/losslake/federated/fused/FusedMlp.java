@@ -37,6 +37,11 @@ public final class FusedMlp implements FusedNetwork {
     }
 
     @Override
+    public void shift(float[] direction, float scale) {
+        params.shift(direction, scale);
+    }
+
+    @Override
     public float[] weights() {
         return params.flatValues();
     }

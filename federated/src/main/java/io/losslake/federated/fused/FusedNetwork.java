@@ -16,6 +16,9 @@ public interface FusedNetwork {
     /** One optimiser step on a batch; returns its mean loss before the step. */
     double step(float[] x, int[] labels, int batch);
 
+    /** w -= scale * direction, outside the optimiser; direction flat in DL4J's order. */
+    void shift(float[] direction, float scale);
+
     /** A flat copy of the weights in DL4J's parameter order. */
     float[] weights();
 

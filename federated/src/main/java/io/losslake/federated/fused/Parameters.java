@@ -98,6 +98,20 @@ final class Parameters {
         }
     }
 
+    /** w -= scale * direction, block by block; direction is flat in DL4J's order. */
+    void shift(float[] direction, float scale) {
+        if (direction.length != total) {
+            throw new IllegalArgumentException("a shift of " + direction.length + " values for " + total + " parameters");
+        }
+        for (int b = 0; b < value.length; b++) {
+            float[] w = value[b];
+            int at = offset[b];
+            for (int i = 0; i < w.length; i++) {
+                w[i] -= scale * direction[at + i];
+            }
+        }
+    }
+
     /** One optimiser step with the current gradient. */
     void step() {
         iteration++;
