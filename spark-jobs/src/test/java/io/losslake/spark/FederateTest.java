@@ -26,10 +26,11 @@ class FederateTest {
     @TempDir
     static Path dir;
     static Path lake;
+    static Path data;
 
     @BeforeAll
     static void prepare() throws IOException {
-        Path data = Files.createDirectories(dir.resolve("data"));
+        data = Files.createDirectories(dir.resolve("data"));
         IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 480, 6, 4, 1), true);
         IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 80, 6, 4, 2), true);
         spark = TestSpark.builder().getOrCreate();
@@ -134,6 +135,38 @@ class FederateTest {
     }
 
     @Test
+    void dl4jSparkParameterAveragingMatchesOurFedAvgOnIidClients() {
+        // 480 examples, 6 IID clients of 80, batches of 16: no short batch, so DL4J's workers see exactly our batches
+        Cli iid = Cli.run("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "iid", "--clients", "6",
+                "--plan", "iid6", "--lake", lake.toString());
+        assertThat(iid.status()).as(iid.err()).isZero();
+        String[] common = {"--plan", "iid6", "--local-epochs", "2", "--optimizer", "nesterov", "--lr", "0.05", "--trainer", "dl4j",
+            "--decompose-every", "0"};
+        Cli ours = federate(common);
+        List<String> dl4j = new ArrayList<>(Arrays.asList(common));
+        dl4j.addAll(List.of("--engine", "dl4j-spark"));
+        Cli theirs = federate(dl4j.toArray(String[]::new));
+        assertThat(ours.status()).as(ours.err()).isZero();
+        assertThat(theirs.status()).as(theirs.err()).isZero();
+        List<Row> a = rows("round_metrics", runIdOf(ours));
+        List<Row> b = rows("round_metrics", runIdOf(theirs));
+        assertThat(b).hasSize(2);
+        for (int r = 0; r < 2; r++) {
+            assertThat(b.get(r).<Double>getAs("test_loss")).isCloseTo(a.get(r).getAs("test_loss"), within(1e-5));
+            assertThat(b.get(r).<Double>getAs("test_accuracy")).isEqualTo(a.get(r).<Double>getAs("test_accuracy"));
+            assertThat(b.get(r).<Long>getAs("examples_trained")).isEqualTo(a.get(r).<Long>getAs("examples_trained")).isEqualTo(6 * 2 * 80L);
+        }
+        List<Float> wa = rows("checkpoints", runIdOf(ours)).get(1).getList(2);
+        List<Float> wb = rows("checkpoints", runIdOf(theirs)).get(1).getList(2);
+        assertThat(wb).hasSameSizeAs(wa);
+        double largest = 0;
+        for (int i = 0; i < wa.size(); i++) {
+            largest = Math.max(largest, Math.abs(wa.get(i) - wb.get(i)));
+        }
+        assertThat(largest).as("largest weight difference after 2 rounds").isLessThan(1e-5);
+    }
+
+    @Test
     void compareRunsEveryStrategyAndSeedAndSummarisesThem() {
         Cli compare = Cli.run("compare", "--strategies", "fedavg,fedprox", "--seeds", "1,2", "--plan", "p", "--model", "mlp:8", "--rounds", "1",
                 "--decompose-every", "0", "--mu", "0.1", "--lake", lake.toString());
@@ -155,9 +188,12 @@ class FederateTest {
             {"--rounds", "0"},
             {"--model", "cnn"},
             {"--resume", "20990101-000000-000000"},
+            {"--engine", "spark"},
+            {"--engine", "dl4j-spark", "--strategy", "fedprox", "--mu", "0.1"},
         };
         String[] expected = {"no partition plan 'nope'", "--mu does not apply to the fedavg strategy", "--strategy 'fedsgd'",
-            "layer 7 has no parameters", "--fraction 2.0", "--rounds 0", "square", "no run with that id"};
+            "layer 7 has no parameters", "--fraction 2.0", "--rounds 0", "square", "no run with that id",
+            "Invalid --engine 'spark'", "cannot take --strategy fedprox"};
         for (int i = 0; i < cases.length; i++) {
             Cli bad = federate(cases[i]);
             assertThat(bad.status()).as(Arrays.toString(cases[i]) + bad.err()).isEqualTo(2);

@@ -102,7 +102,12 @@ public final class FederateCommand implements Callable<Integer> {
     @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of nesterov and momentum. Default: ${DEFAULT-VALUE}.")
     double momentum;
 
-    @Option(names = "--trainer", defaultValue = "fused", description = "fused (fast MLP training on OpenBLAS; other models use DL4J) or dl4j. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = RunSettings.ENGINE, description = {
+        "losslake (our rounds) or dl4j-spark: plain FedAvg through DL4J's own ParameterAveragingTrainingMaster, one worker per",
+        "sampled client, for cross-checking FedAvg on IID data. Default: ${DEFAULT-VALUE}."})
+    String engine;
+
+    @Option(names = "--trainer", defaultValue = "fused", description = "fused (MLPs and the CNN on Java arrays and OpenBLAS, DL4J's layout and update rules) or dl4j. Default: ${DEFAULT-VALUE}.")
     String trainer;
 
     @Option(names = "--strategy", defaultValue = "fedavg", description = "Aggregation strategy (see below). Default: ${DEFAULT-VALUE}.")
@@ -145,8 +150,8 @@ public final class FederateCommand implements Callable<Integer> {
     @Option(names = "--drop-stragglers", defaultValue = "false", description = "Treat stragglers as failures instead of aggregating their partial work. Default: ${DEFAULT-VALUE}.")
     boolean dropStragglers;
 
-    @Option(names = "--decompose-every", defaultValue = "1", description = "Record FedLD's loss decomposition every this many rounds (0: never). Default: ${DEFAULT-VALUE}.")
-    int decomposeEvery;
+    @Option(names = "--decompose-every", description = "Record FedLD's loss decomposition every this many rounds (0: never). Default: 1 (0 with --engine dl4j-spark).")
+    Integer decomposeEvery;
 
     @Option(names = "--decompose-sample", defaultValue = "2000", description = "Size of the fixed sample of training data for L(w). Default: ${DEFAULT-VALUE}.")
     int decomposeSample;
@@ -325,7 +330,8 @@ public final class FederateCommand implements Callable<Integer> {
                     : clientsPerRound != null ? clientsPerRound : availableClients;
             return new RunSettings(rounds, perRound, new LocalTraining(localEpochs, localSteps, batchSize,
                     new OptimizerSpec(optimizer, learningRate, momentum), trainer), strategy.toLowerCase(java.util.Locale.ROOT), options, layers,
-                    dropout, straggle, dropStragglers, decomposeEvery, decomposeSample, held, evalEvery, seed);
+                    dropout, straggle, dropStragglers, decomposeEvery != null ? decomposeEvery : RunSettings.DL4J_SPARK.equals(engine) ? 0 : 1,
+                    decomposeSample, held, evalEvery, seed, engine);
         } catch (IllegalArgumentException | DatasetException e) {
             throw new UserInputException(e.getMessage(), e);
         }

@@ -87,7 +87,7 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of the nesterov and momentum optimisers. Default: ${DEFAULT-VALUE}.")
     double momentum;
 
-    @Option(names = "--trainer", defaultValue = "fused", description = "fused (fast MLP training on OpenBLAS) or dl4j. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--trainer", defaultValue = "fused", description = "fused (MLPs and the CNN on Java arrays and OpenBLAS) or dl4j. Default: ${DEFAULT-VALUE}.")
     String trainer;
 
     @Option(names = "--strategy", defaultValue = "fedavg", description = "Aggregation strategy. Default: ${DEFAULT-VALUE}.")

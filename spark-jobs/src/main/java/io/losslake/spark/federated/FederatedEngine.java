@@ -120,6 +120,8 @@ public final class FederatedEngine {
         }
         Broadcast<ClientData> sample = setup.decompositionSample() == null ? null : jsc.broadcast(setup.decompositionSample());
         int m = Math.min(settings.clientsPerRound(), clients.available().length);
+        Dl4jSparkRound dl4jSpark = RunSettings.DL4J_SPARK.equals(settings.engine())
+                ? new Dl4jSparkRound(jsc, model, settings.local(), global, settings.seed()) : null;
         try (AsyncAppender out = new AsyncAppender(lake)) {
             for (int round = first; round <= settings.rounds(); round++) {
                 long start = System.nanoTime();
@@ -148,11 +150,19 @@ public final class FederatedEngine {
                 jsc.setJobGroup("losslake-" + setup.runId(), String.format("run %s round %d/%d: %s, %d of %d clients",
                         setup.runId(), round, settings.rounds(), strategy.name(), dispatched.length, clients.available().length), false);
                 long trainStart = System.nanoTime();
-                List<ClientOutcome> outcomes = dispatched.length == 0 ? List.of()
-                        : new ArrayList<>(prune(clients, dispatched).mapPartitions(new RoundTask(input, sample, model, layout,
-                        settings.local(), settings.layers(), settings.holdout(), settings.seed())).collect());
+                Dl4jSparkRound.Result viaDl4j = null;
+                List<ClientOutcome> outcomes;
+                if (dl4jSpark != null) {
+                    viaDl4j = dl4jSpark.train(prune(clients, dispatched), work.keySet(), round, global);
+                    outcomes = List.of();
+                } else {
+                    outcomes = dispatched.length == 0 ? List.of()
+                            : new ArrayList<>(prune(clients, dispatched).mapPartitions(new RoundTask(input, sample, model, layout,
+                            settings.local(), settings.layers(), settings.holdout(), settings.seed())).collect());
+                }
                 double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
                 input.destroy(false);
+                outcomes = new ArrayList<>(outcomes);
                 outcomes.sort(Comparator.comparingInt(o -> o.update().clientId()));
 
                 List<ClientUpdate> updates = new ArrayList<>();
@@ -184,7 +194,9 @@ public final class FederatedEngine {
                 }
                 failures.sort(Comparator.comparingInt(ClientFailure::clientId));
 
-                if (!updates.isEmpty()) {
+                if (viaDl4j != null) {
+                    global = viaDl4j.weights(); // DL4J's parameter average is the round's FedAvg step
+                } else if (!updates.isEmpty()) {
                     AggregationStrategy.Result result = strategy.aggregate(round, global, updates, failures, state);
                     global = result.weights();
                     state = result.state();
@@ -218,11 +230,14 @@ public final class FederatedEngine {
                 for (ClientOutcome o : outcomes) {
                     computeNanos += o.update().computeNanos();
                 }
+                if (viaDl4j != null) {
+                    examples = viaDl4j.examples(); // DL4J's workers report neither losses nor timings
+                }
                 cumulativeFlops += flopsPerExample * examples;
                 RoundMetrics metrics = new RoundMetrics(setup.runId(), round, test, examples == 0 ? Double.NaN : lossSum / examples,
-                        percentiles(losses), updates.size(), sampled.length,
+                        percentiles(losses), viaDl4j != null ? dispatched.length : updates.size(), sampled.length,
                         (int) failures.stream().filter(f -> f.reason().equals("dropped")).count(), straggling, rejected, examples,
-                        cumulativeFlops, (System.nanoTime() - start) / 1e9, computeNanos / 1e9, trainingSeconds, decomposition,
+                        cumulativeFlops, (System.nanoTime() - start) / 1e9, viaDl4j != null ? Double.NaN : computeNanos / 1e9, trainingSeconds, decomposition,
                         heldCount == 0 ? Double.NaN : personal / heldCount, heldCount == 0 ? Double.NaN : globalHeld / heldCount,
                         Instant.now());
                 out.append(Tables.CLIENT_STATE, Tables.CLIENT_STATE_SCHEMA, stateRows);

@@ -21,10 +21,23 @@ import java.util.Map;
  * @param holdout           share of each client's examples held out for personalised evaluation
  * @param evalEvery         evaluate the global model on the test split every this many rounds (and the last)
  * @param seed              the seed every random choice derives from
+ * @param engine            {@code losslake} (our rounds) or {@code dl4j-spark} (DL4J's ParameterAveragingTrainingMaster,
+ *                          a FedAvg cross-check)
  */
 public record RunSettings(int rounds, int clientsPerRound, LocalTraining local, String strategy, Map<String, String> strategyOptions,
                           LayerPolicy layers, double dropout, double straggle, boolean dropStragglers, int decomposeEvery,
-                          int decomposeSample, double holdout, int evalEvery, long seed) implements java.io.Serializable {
+                          int decomposeSample, double holdout, int evalEvery, long seed, String engine) implements java.io.Serializable {
+    public static final String ENGINE = "losslake";
+    public static final String DL4J_SPARK = "dl4j-spark";
+
+    /** Settings for losslake's own engine. */
+    public RunSettings(int rounds, int clientsPerRound, LocalTraining local, String strategy, Map<String, String> strategyOptions,
+                       LayerPolicy layers, double dropout, double straggle, boolean dropStragglers, int decomposeEvery,
+                       int decomposeSample, double holdout, int evalEvery, long seed) {
+        this(rounds, clientsPerRound, local, strategy, strategyOptions, layers, dropout, straggle, dropStragglers, decomposeEvery,
+                decomposeSample, holdout, evalEvery, seed, ENGINE);
+    }
+
     public RunSettings {
         if (rounds < 1) {
             throw new IllegalArgumentException("Invalid --rounds " + rounds + ": expected at least 1 round.");
@@ -46,6 +59,22 @@ public record RunSettings(int rounds, int clientsPerRound, LocalTraining local, 
             throw new IllegalArgumentException("Invalid --eval-every " + evalEvery + ": expected at least 1.");
         }
         strategyOptions = Map.copyOf(strategyOptions);
+        if (DL4J_SPARK.equals(engine)) {
+            String unsupported = !"fedavg".equals(strategy) ? "--strategy " + strategy
+                    : dropout > 0 || straggle > 0 ? "--dropout/--straggle"
+                    : layers.isPersonalised() ? "--personal-layers"
+                    : decomposeEvery > 0 ? "--decompose-every " + decomposeEvery
+                    : holdout > 0 ? "--holdout " + holdout
+                    : local.steps() > 0 ? "--local-steps " + local.steps()
+                    : !local.optimizer().dl4jTrainable() ? "--optimizer " + local.optimizer().name()
+                    : null;
+            if (unsupported != null) {
+                throw new IllegalArgumentException("--engine dl4j-spark runs plain FedAvg through DL4J's parameter averaging (local epochs, "
+                        + "every sampled client reporting, DL4J optimisers, no loss decomposition): it cannot take " + unsupported + ".");
+            }
+        } else if (!ENGINE.equals(engine)) {
+            throw new IllegalArgumentException("Invalid --engine '" + engine + "': expected losslake or dl4j-spark.");
+        }
     }
 
     public boolean decomposes(int round) {

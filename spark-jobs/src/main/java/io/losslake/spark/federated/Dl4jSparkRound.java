@@ -1,0 +1,164 @@
+package io.losslake.spark.federated;
+
+import io.losslake.data.ClientData;
+import io.losslake.data.Seeds;
+import io.losslake.federated.LocalTrainer;
+import io.losslake.federated.LocalTraining;
+import io.losslake.federated.model.LossSpec;
+import io.losslake.federated.model.ModelFactory;
+import io.losslake.federated.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+/**
+ * A FedAvg round through DL4J's own Spark training ({@code --engine dl4j-spark}): the sampled
+ * clients' local work becomes an RDD of minibatches with one partition per client (the same
+ * batches, in the same seeded order, as losslake's engine cuts), and dl4j-spark's
+ * ParameterAveragingTrainingMaster trains one worker per partition from the global weights and
+ * averages the workers' parameters.
+ *
+ * <p>Set up so that one {@code fit} is one federated round: data is never repartitioned, the
+ * averaging frequency covers every batch of the busiest worker (a single split, no random
+ * splitting), the updater state is not averaged (each worker's optimiser starts fresh, as in
+ * FedAvg) and nothing is prefetched. DL4J's average is the plain mean over workers; with clients of
+ * equal size (IID plans) that is FedAvg's example-weighted mean. DL4J's workers re-batch their
+ * partition to the configured batch size, so an epoch whose last batch is short merges it with the
+ * next epoch's first: exact agreement with {@code --engine losslake --trainer dl4j} needs client
+ * sizes divisible by the batch size (the tests use such plans); otherwise the two agree
+ * statistically.
+ */
+final class Dl4jSparkRound {
+    private final JavaSparkContext jsc;
+    private final MultiLayerNetwork net;
+    private final LocalTraining local;
+    private final long seed;
+
+    Dl4jSparkRound(JavaSparkContext jsc, ModelSpec model, LocalTraining local, float[] global, long seed) {
+        this.jsc = jsc;
+        this.local = local;
+        this.seed = seed;
+        this.net = ModelFactory.withWeights(model, local.optimizer(), global, LossSpec.CROSS_ENTROPY);
+    }
+
+    private ParameterAveragingTrainingMaster master(int workers, int batchesPerWorker) {
+        return new ParameterAveragingTrainingMaster.Builder(workers, local.batchSize())
+                .batchSizePerWorker(local.batchSize())
+                .averagingFrequency(Math.max(1, batchesPerWorker))
+                .workerPrefetchNumBatches(0)
+                .saveUpdater(false)
+                .repartionData(Repartition.Never)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .collectTrainingStats(false)
+                .storageLevel(StorageLevel.MEMORY_ONLY()) // the level train() caches the batches at; DL4J persists them again
+                .rngSeed(seed)
+                .build();
+    }
+
+    /** What the round did. */
+    record Result(float[] weights, long examples, long batches) {
+    }
+
+    /**
+     * Trains the dispatched clients of {@code clients} (one Spark partition each: the engine keeps a
+     * partition per client for plans of up to 256 clients) from {@code global}.
+     */
+    Result train(JavaRDD<ClientData> clients, Set<Integer> dispatched, int round, float[] global) {
+        int[] ids = dispatched.stream().mapToInt(Integer::intValue).sorted().toArray();
+        Set<Integer> wanted = Set.copyOf(dispatched);
+        // one partition per client, in client order: DL4J runs one worker per partition
+        JavaRDD<ClientData> perClient = clients.filter(c -> wanted.contains(c.clientId()))
+                .mapToPair(c -> new Tuple2<>(c.clientId(), c)).partitionBy(new OnePerClient(ids)).values();
+        JavaRDD<DataSet> batches = perClient.mapPartitions(new ClientBatches(local, seed, round, wanted), true).cache();
+        try {
+            List<Long> batchCounts = batches.mapPartitions(new CountBatches()).collect();
+            long total = batchCounts.stream().mapToLong(Long::longValue).sum();
+            long busiest = batchCounts.stream().mapToLong(Long::longValue).max().orElse(0);
+            if (batchCounts.size() != dispatched.size()) {
+                throw new IllegalStateException("dl4j-spark needs one Spark partition per sampled client; got " + batchCounts.size()
+                        + " partitions for " + dispatched.size() + " clients");
+            }
+            long examples = batches.map(DataSet::numExamples).reduce(Integer::sum);
+            net.setParams(Nd4j.createFromArray(global).reshape(1, global.length));
+            SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master(dispatched.size(), (int) Math.min(Integer.MAX_VALUE, busiest)));
+            MultiLayerNetwork trained = spark.fit(batches);
+            return new Result(trained.params().dup().toFloatVector(), examples, total);
+        } finally {
+            batches.unpersist(false);
+        }
+    }
+
+    /** A partition's clients, as their local work's minibatches in training order. */
+    private static final class ClientBatches implements FlatMapFunction<Iterator<ClientData>, DataSet> {
+        private final LocalTraining local;
+        private final long seed;
+        private final int round;
+        private final Set<Integer> dispatched;
+
+        ClientBatches(LocalTraining local, long seed, int round, Set<Integer> dispatched) {
+            this.local = local;
+            this.seed = seed;
+            this.round = round;
+            this.dispatched = dispatched;
+        }
+
+        @Override
+        public Iterator<DataSet> call(Iterator<ClientData> it) {
+            List<DataSet> out = new ArrayList<>();
+            while (it.hasNext()) {
+                ClientData client = it.next();
+                if (dispatched.contains(client.clientId())) {
+                    out.addAll(LocalTrainer.plannedBatches(client, local, Seeds.derive(seed, Streams.LOCAL_TRAINING, round, client.clientId())));
+                }
+            }
+            return out.iterator();
+        }
+    }
+
+    /** Sends client {@code ids[i]} to partition i. */
+    private static final class OnePerClient extends Partitioner {
+        private final int[] ids;
+
+        OnePerClient(int[] ids) {
+            this.ids = ids;
+        }
+
+        @Override
+        public int numPartitions() {
+            return ids.length;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return Arrays.binarySearch(ids, (Integer) key);
+        }
+    }
+
+    /** The number of minibatches in each partition. */
+    private static final class CountBatches implements FlatMapFunction<Iterator<DataSet>, Long> {
+        @Override
+        public Iterator<Long> call(Iterator<DataSet> it) {
+            long n = 0;
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+            return List.of(n).iterator();
+        }
+    }
+}
