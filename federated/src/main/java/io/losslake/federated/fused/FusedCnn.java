@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Training of the LeNet-style {@link CnnSpec} (5x5 valid convolutions with ReLU, each followed by
  * 2x2 max pooling, then ReLU dense layers and a softmax output) on the fused path: each convolution
- * is one matrix product over the whole batch (im2col: a row per output position, a column per
- * input channel and kernel offset), pooling and the scatter back are plain loops over arrays.
+ * is one matrix product per block of {@value #BLOCK} samples (im2col: a row per output position, a
+ * column per input channel and kernel offset; blocks keep those matrices in cache, rebuilt in the
+ * backward pass instead of stored), pooling and the scatter back are plain loops over arrays.
  *
  * <p>Layouts follow DL4J so that weights move interchangeably with its network: the input row is the
  * image in row-major order (DL4J's convolutionalFlat), a convolution's parameters are b [out] then
@@ -40,14 +41,19 @@ public final class FusedCnn implements FusedNetwork {
     private final int flattened;
     private final Parameters params;
     private final DenseStack dense;
+    /** Samples per block of convolution work: the blocks' im2col matrices stay in cache. */
+    static final int BLOCK = 16;
     private int capacity;
-    private float[] col1;
-    private float[] z1;
+    private float[] input;
+    /** Whole batch: the pooled maps of conv1 [batch, q1, q1, c1] and the windows' maxima (indices within a block's maps). */
     private float[] p1;
     private int[] arg1;
+    private int[] arg2;
+    /** One block: im2col matrices, convolution outputs and their gradients. */
+    private float[] col1;
+    private float[] z1;
     private float[] col2;
     private float[] z2;
-    private int[] arg2;
     private float[] dz2;
     private float[] dcol2;
     private float[] dp1;
@@ -79,6 +85,14 @@ public final class FusedCnn implements FusedNetwork {
         System.arraycopy(denseBlocks, 0, blocks, 4, denseBlocks.length);
         params = new Parameters(spec.describe(), blocks, weights, optimizer, terms);
         dense = new DenseStack(sizes, 4, loss);
+        col1 = new float[BLOCK * o1 * o1 * KK];
+        z1 = new float[BLOCK * o1 * o1 * c1];
+        dz1 = new float[z1.length];
+        col2 = new float[BLOCK * o2 * o2 * c1 * KK];
+        dcol2 = new float[col2.length];
+        z2 = new float[BLOCK * o2 * o2 * c2];
+        dz2 = new float[z2.length];
+        dp1 = new float[BLOCK * q1 * q1 * c1];
     }
 
     /** Whether this path trains {@code spec}. */
@@ -92,25 +106,23 @@ public final class FusedCnn implements FusedNetwork {
             return;
         }
         capacity = batch;
-        col1 = new float[batch * o1 * o1 * KK];
-        z1 = new float[batch * o1 * o1 * c1];
-        dz1 = new float[z1.length];
         p1 = new float[batch * q1 * q1 * c1];
         arg1 = new int[p1.length];
-        dp1 = new float[p1.length];
-        col2 = new float[batch * o2 * o2 * c1 * KK];
-        dcol2 = new float[col2.length];
-        z2 = new float[batch * o2 * o2 * c2];
-        dz2 = new float[z2.length];
         arg2 = new int[batch * flattened];
     }
 
     @Override
     public double lossAndGradient(float[] x, int[] labels, int batch) {
         ensure(batch);
-        forward(x, batch);
+        input = x;
+        for (int from = 0; from < batch; from += BLOCK) {
+            forward(from, Math.min(BLOCK, batch - from));
+        }
         double value = dense.forwardBackward(params, labels, batch, true);
-        backward(batch);
+        for (int from = 0; from < batch; from += BLOCK) {
+            backward(from, Math.min(BLOCK, batch - from), from == 0);
+        }
+        input = null;
         params.addTerms();
         lastLoss = value;
         return value;
@@ -123,46 +135,51 @@ public final class FusedCnn implements FusedNetwork {
         return value;
     }
 
-    private void forward(float[] x, int batch) {
-        // conv1: col1 [batch * o1 * o1, 25] from the single-channel images
+    /** col1 [n * o1 * o1, 25] for samples from .. from + n of the single-channel images. */
+    private void im2col1(int from, int n) {
         int row = 0;
-        for (int b = 0; b < batch; b++) {
+        for (int b = from; b < from + n; b++) {
             int image = b * side * side;
             for (int oh = 0; oh < o1; oh++) {
                 for (int ow = 0; ow < o1; ow++, row++) {
                     int at = row * KK;
                     for (int kh = 0; kh < K; kh++) {
-                        System.arraycopy(x, image + (oh + kh) * side + ow, col1, at + kh * K, K);
+                        System.arraycopy(input, image + (oh + kh) * side + ow, col1, at + kh * K, K);
                     }
                 }
             }
         }
-        int rows1 = batch * o1 * o1;
-        convolve(col1, rows1, KK, params.value[W1], params.value[B1], c1, z1);
-        pool(z1, batch, o1, q1, c1, p1, arg1, false);
+    }
 
-        // conv2: col2 [batch * o2 * o2, c1 * 25], column ci * 25 + kh * 5 + kw as W's [out, in, kh, kw]
+    /** col2 [n * o2 * o2, c1 * 25] from the pooled conv1 maps, column ci * 25 + kh * 5 + kw as W's [out, in, kh, kw]. */
+    private void im2col2(int from, int n) {
         int width = c1 * KK;
-        row = 0;
-        for (int b = 0; b < batch; b++) {
+        int row = 0;
+        for (int b = from; b < from + n; b++) {
             for (int oh = 0; oh < o2; oh++) {
                 for (int ow = 0; ow < o2; ow++, row++) {
                     int at = row * width;
                     for (int kh = 0; kh < K; kh++) {
                         for (int kw = 0; kw < K; kw++) {
-                            int from = ((b * q1 + oh + kh) * q1 + ow + kw) * c1;
+                            int src = ((b * q1 + oh + kh) * q1 + ow + kw) * c1;
                             int to = at + kh * K + kw;
                             for (int ci = 0; ci < c1; ci++) {
-                                col2[to + ci * KK] = p1[from + ci];
+                                col2[to + ci * KK] = p1[src + ci];
                             }
                         }
                     }
                 }
             }
         }
-        int rows2 = batch * o2 * o2;
-        convolve(col2, rows2, width, params.value[W2], params.value[B2], c2, z2);
-        pool(z2, batch, o2, q2, c2, dense.input(), arg2, true);
+    }
+
+    private void forward(int from, int n) {
+        im2col1(from, n);
+        convolve(col1, n * o1 * o1, KK, params.value[W1], params.value[B1], c1, z1);
+        pool(z1, from, n, o1, q1, c1, p1, arg1, false);
+        im2col2(from, n);
+        convolve(col2, n * o2 * o2, c1 * KK, params.value[W2], params.value[B2], c2, z2);
+        pool(z2, from, n, o2, q2, c2, dense.input(), arg2, true);
     }
 
     /** z [rows, out] = relu(col [rows, width] W^T + b), W row-major [out, width]. */
@@ -180,14 +197,16 @@ public final class FusedCnn implements FusedNetwork {
     }
 
     /**
-     * 2x2 max pooling of maps [batch, o, o, c] into [batch, q, q, c] (or, with {@code chw}, rows of
-     * [c, q, q] for the dense layers), remembering the index of each window's first maximum.
+     * 2x2 max pooling of a block's maps z [n, o, o, c] (samples from .. from + n) into the batch's
+     * [batch, q, q, c] (or, with {@code chw}, rows of [c, q, q] for the dense layers), remembering the
+     * index within z of each window's first maximum.
      */
-    private static void pool(float[] z, int batch, int o, int q, int c, float[] out, int[] arg, boolean chw) {
-        for (int b = 0; b < batch; b++) {
+    private static void pool(float[] z, int from, int n, int o, int q, int c, float[] out, int[] arg, boolean chw) {
+        for (int s = 0; s < n; s++) {
+            int b = from + s;
             for (int qh = 0; qh < q; qh++) {
                 for (int qw = 0; qw < q; qw++) {
-                    int topLeft = ((b * o + 2 * qh) * o + 2 * qw) * c;
+                    int topLeft = ((s * o + 2 * qh) * o + 2 * qw) * c;
                     for (int ch = 0; ch < c; ch++) {
                         int i00 = topLeft + ch;
                         int i01 = i00 + c;
@@ -212,33 +231,40 @@ public final class FusedCnn implements FusedNetwork {
         }
     }
 
-    private void backward(int batch) {
-        // pool2 and ReLU2: the dense input's gradient to each window's maximum, where it was positive
+    /**
+     * Backward through the convolutions for samples from .. from + n, accumulating the weight
+     * gradients ({@code first}: the first block overwrites them). The im2col matrices are rebuilt per
+     * block rather than kept for the whole batch; ReLU's mask is read from the pooled maxima (a
+     * window's gradient passes where its maximum, the ReLU output, is positive).
+     */
+    private void backward(int from, int n, boolean first) {
         float[] dInput = dense.delta[0];
-        int rows2 = batch * o2 * o2;
+        float[] pooled2 = dense.input();
+        int rows2 = n * o2 * o2;
         Arrays.fill(dz2, 0, rows2 * c2, 0f);
-        for (int i = 0; i < batch * flattened; i++) {
-            int at = arg2[i];
-            if (z2[at] > 0) {
-                dz2[at] += dInput[i];
+        for (int i = from * flattened; i < (from + n) * flattened; i++) {
+            if (pooled2[i] > 0) {
+                dz2[arg2[i]] += dInput[i];
             }
         }
         int width = c1 * KK;
-        weightGradient(dz2, rows2, c2, col2, width, params.grad[W2], params.grad[B2]);
-        // dcol2 = dz2 W2, then back onto the pooled maps of conv1 (col2im)
+        im2col2(from, n);
+        weightGradient(dz2, rows2, c2, col2, width, params.grad[W2], params.grad[B2], first);
+        // dcol2 = dz2 W2, then back onto the block's pooled conv1 maps (col2im)
         Blas.gemm(false, false, rows2, width, c2, 1f, dz2, c2, params.value[W2], width, 0f, dcol2, width);
-        Arrays.fill(dp1, 0, batch * q1 * q1 * c1, 0f);
+        int maps1 = q1 * q1 * c1;
+        Arrays.fill(dp1, 0, n * maps1, 0f);
         int row = 0;
-        for (int b = 0; b < batch; b++) {
+        for (int s = 0; s < n; s++) {
             for (int oh = 0; oh < o2; oh++) {
                 for (int ow = 0; ow < o2; ow++, row++) {
                     int at = row * width;
                     for (int kh = 0; kh < K; kh++) {
                         for (int kw = 0; kw < K; kw++) {
-                            int to = ((b * q1 + oh + kh) * q1 + ow + kw) * c1;
-                            int from = at + kh * K + kw;
+                            int to = ((s * q1 + oh + kh) * q1 + ow + kw) * c1;
+                            int src = at + kh * K + kw;
                             for (int ci = 0; ci < c1; ci++) {
-                                dp1[to + ci] += dcol2[from + ci * KK];
+                                dp1[to + ci] += dcol2[src + ci * KK];
                             }
                         }
                     }
@@ -246,21 +272,24 @@ public final class FusedCnn implements FusedNetwork {
             }
         }
         // pool1 and ReLU1
-        int rows1 = batch * o1 * o1;
+        int rows1 = n * o1 * o1;
         Arrays.fill(dz1, 0, rows1 * c1, 0f);
-        for (int i = 0; i < batch * q1 * q1 * c1; i++) {
-            int at = arg1[i];
-            if (z1[at] > 0) {
-                dz1[at] += dp1[i];
+        int base = from * maps1;
+        for (int i = 0; i < n * maps1; i++) {
+            if (p1[base + i] > 0) {
+                dz1[arg1[base + i]] += dp1[i];
             }
         }
-        weightGradient(dz1, rows1, c1, col1, KK, params.grad[W1], params.grad[B1]);
+        im2col1(from, n);
+        weightGradient(dz1, rows1, c1, col1, KK, params.grad[W1], params.grad[B1], first);
     }
 
-    /** dW [out, width] = dz^T col and db = column sums of dz, for dz [rows, out]. */
-    private static void weightGradient(float[] dz, int rows, int out, float[] col, int width, float[] dw, float[] db) {
-        Blas.gemm(true, false, out, width, rows, 1f, dz, out, col, width, 0f, dw, width);
-        Arrays.fill(db, 0f);
+    /** dW [out, width] (+)= dz^T col and db (+)= column sums of dz, for dz [rows, out]; {@code first} overwrites. */
+    private static void weightGradient(float[] dz, int rows, int out, float[] col, int width, float[] dw, float[] db, boolean first) {
+        Blas.gemm(true, false, out, width, rows, 1f, dz, out, col, width, first ? 0f : 1f, dw, width);
+        if (first) {
+            Arrays.fill(db, 0f);
+        }
         for (int r = 0; r < rows; r++) {
             int base = r * out;
             for (int j = 0; j < out; j++) {
