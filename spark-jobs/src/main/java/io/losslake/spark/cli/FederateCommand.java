@@ -162,6 +162,11 @@ public final class FederateCommand implements Callable<Integer> {
     @Option(names = "--slices", description = "Spark partitions the clients are cached in. Default: one per client up to 256 clients, else 4 per core.")
     Integer slices;
 
+    @Option(names = "--commit-every", paramLabel = "SECONDS", defaultValue = "10", description = {
+        "Commit finished rounds' rows (round_metrics, client_metrics, checkpoints) to the lake together at most this often,",
+        "and after the last round; 0: every round. A killed run resumes from its last committed round. Default: ${DEFAULT-VALUE}."})
+    double commitEvery;
+
     @Option(names = "--seed", defaultValue = "42", description = "Run seed: sampling, dropouts, initial weights, batch order. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -198,6 +203,9 @@ public final class FederateCommand implements Callable<Integer> {
     /** Runs (or resumes) one federated run and returns its figures. */
     public Outcome execute(PrintWriter out) {
         Instant startedAt = Instant.now();
+        if (!(commitEvery >= 0) || Double.isInfinite(commitEvery)) {
+            throw new UserInputException("Invalid --commit-every " + commitEvery + ": expected 0 or more seconds.");
+        }
         if (resume == null) {
             settings(1_000_000); // everything checkable without Spark, checked before Spark starts
             if (plan == null) {
@@ -268,7 +276,7 @@ public final class FederateCommand implements Callable<Integer> {
             RoundProgress progress = new RoundProgress(out, settings.rounds());
             List<RoundMetrics> history = new ArrayList<>();
             try {
-                FederatedEngine.run(lake, new FederatedEngine.Setup(runId, settings, modelSpec, clients, test, sample), checkpoint, (m, weights) -> {
+                FederatedEngine.run(lake, new FederatedEngine.Setup(runId, settings, modelSpec, clients, test, sample, true, commitEvery), checkpoint, (m, weights) -> {
                     history.add(m);
                     progress.round(m);
                 });

@@ -56,9 +56,19 @@ public final class FederatedEngine {
      * @param decompositionSample the fixed sample of global training data for the loss decomposition; null when it is off
      * @param persistRounds       write round_metrics, client_metrics and checkpoints (a sweep's federated runs record
      *                            their own points instead and are not resumable mid-run)
+     * @param commitEverySeconds  rounds' rows are committed together at most this often (and after the last round;
+     *                            every round when client state must be read back): each Delta commit costs CPU the
+     *                            clients would use; a killed run resumes from its last committed checkpoint
      */
     public record Setup(String runId, RunSettings settings, ModelSpec model, ClientSource clients, ClientData test,
-                        ClientData decompositionSample, boolean persistRounds) {
+                        ClientData decompositionSample, boolean persistRounds, double commitEverySeconds) {
+        public static final double COMMIT_EVERY_SECONDS = 10;
+
+        public Setup(String runId, RunSettings settings, ModelSpec model, ClientSource clients, ClientData test, ClientData decompositionSample,
+                     boolean persistRounds) {
+            this(runId, settings, model, clients, test, decompositionSample, persistRounds, COMMIT_EVERY_SECONDS);
+        }
+
         public Setup(String runId, RunSettings settings, ModelSpec model, ClientSource clients, ClientData test, ClientData decompositionSample) {
             this(runId, settings, model, clients, test, decompositionSample, true);
         }
@@ -122,6 +132,11 @@ public final class FederatedEngine {
         int m = Math.min(settings.clientsPerRound(), clients.available().length);
         Dl4jSparkRound dl4jSpark = RunSettings.DL4J_SPARK.equals(settings.engine())
                 ? new Dl4jSparkRound(jsc, model, settings.local(), global, settings.seed()) : null;
+        List<Row> pendingClients = new ArrayList<>();
+        List<Row> pendingRounds = new ArrayList<>();
+        List<Row> pendingCheckpoints = new ArrayList<>();
+        long commitEvery = (long) (setup.commitEverySeconds() * 1e9);
+        long lastCommit = System.nanoTime();
         try (AsyncAppender out = new AsyncAppender(lake)) {
             for (int round = first; round <= settings.rounds(); round++) {
                 long start = System.nanoTime();
@@ -242,10 +257,19 @@ public final class FederatedEngine {
                         Instant.now());
                 out.append(Tables.CLIENT_STATE, Tables.CLIENT_STATE_SCHEMA, stateRows);
                 if (setup.persistRounds()) {
-                    out.append(Tables.CLIENT_METRICS, Tables.CLIENT_METRICS_SCHEMA, clientRows);
-                    out.append(Tables.ROUND_METRICS, Tables.ROUND_METRICS_SCHEMA, List.of(metrics.toRow()));
-                    // last: a round is complete in the lake once its checkpoint is
-                    out.append(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, List.of(store.checkpointRow(round, global, state)));
+                    pendingClients.addAll(clientRows);
+                    pendingRounds.add(metrics.toRow());
+                    pendingCheckpoints.add(store.checkpointRow(round, global, state));
+                    if (stateful || round == settings.rounds() || System.nanoTime() - lastCommit >= commitEvery) {
+                        out.append(Tables.CLIENT_METRICS, Tables.CLIENT_METRICS_SCHEMA, new ArrayList<>(pendingClients));
+                        out.append(Tables.ROUND_METRICS, Tables.ROUND_METRICS_SCHEMA, new ArrayList<>(pendingRounds));
+                        // last: a round is complete in the lake once its checkpoint is
+                        out.append(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, new ArrayList<>(pendingCheckpoints));
+                        pendingClients.clear();
+                        pendingRounds.clear();
+                        pendingCheckpoints.clear();
+                        lastCommit = System.nanoTime();
+                    }
                 }
                 if (stateful) {
                     // the next round reads client state written by this one
