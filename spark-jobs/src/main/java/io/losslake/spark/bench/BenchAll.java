@@ -83,10 +83,13 @@ final class BenchAll implements Callable<Integer> {
                 }
             }
             BenchRounds.Figures last = scale.get(scale.size() - 1);
-            double heapRatio = (double) last.heapPeak() / base.heapPeak();
-            targets.add(new Target(String.format("peak heap, %,d vs %,d clients", last.clients(), base.clients()),
-                    String.format("%.2fx (%s vs %s; rss %s vs %s)", heapRatio, PeakMemory.mib(last.heapPeak()), PeakMemory.mib(base.heapPeak()),
-                            PeakMemory.mib(last.rssPeak()), PeakMemory.mib(base.rssPeak())), "flat (<= 1.25x)", heapRatio <= 1.25));
+            // one JVM runs every plan one after another, so its resident set only grows: a peak that stays
+            // flat from the smallest plan to the largest says the client count adds nothing (heap peaks
+            // follow garbage collection timing and are printed for information)
+            double rssRatio = (double) last.rssPeak() / base.rssPeak();
+            targets.add(new Target(String.format("peak RSS, %,d vs %,d clients", last.clients(), base.clients()),
+                    String.format("%.2fx (%s vs %s; heap peak %s vs %s)", rssRatio, PeakMemory.mib(last.rssPeak()), PeakMemory.mib(base.rssPeak()),
+                            PeakMemory.mib(last.heapPeak()), PeakMemory.mib(base.heapPeak())), "flat (<= 1.25x)", rssRatio <= 1.25));
         }
 
         out.println();
