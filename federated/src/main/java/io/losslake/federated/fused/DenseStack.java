@@ -63,6 +63,14 @@ final class DenseStack {
      * Returns the mean loss.
      */
     double forwardBackward(Parameters p, int[] labels, int batch, boolean inputGradient) {
+        forward(p, batch);
+        double value = outputGradient(labels, batch);
+        backward(p, batch, inputGradient);
+        return value;
+    }
+
+    /** The logits of the rows in {@link #input()}: batch x outputs in the returned array (reused). */
+    float[] forward(Parameters p, int batch) {
         int layers = sizes.length - 1;
         for (int l = 0; l < layers; l++) {
             int in = sizes[l];
@@ -83,7 +91,11 @@ final class DenseStack {
                 }
             }
         }
-        double value = outputGradient(labels, batch);
+        return act[layers];
+    }
+
+    private void backward(Parameters p, int batch, boolean inputGradient) {
+        int layers = sizes.length - 1;
         for (int l = layers - 1; l >= 0; l--) {
             int in = sizes[l];
             int out = sizes[l + 1];
@@ -114,7 +126,6 @@ final class DenseStack {
                 }
             }
         }
-        return value;
     }
 
     /** Softmax cross-entropy (plus FedLD's margin term) at the top: the mean loss, and d(mean loss)/dz into delta. */

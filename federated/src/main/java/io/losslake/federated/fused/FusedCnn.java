@@ -129,6 +129,17 @@ public final class FusedCnn implements FusedNetwork {
     }
 
     @Override
+    public float[] logits(float[] x, int batch) {
+        ensure(batch);
+        input = x;
+        for (int from = 0; from < batch; from += BLOCK) {
+            forward(from, Math.min(BLOCK, batch - from));
+        }
+        input = null;
+        return dense.forward(params, batch);
+    }
+
+    @Override
     public double step(float[] x, int[] labels, int batch) {
         double value = lossAndGradient(x, labels, batch);
         params.step();

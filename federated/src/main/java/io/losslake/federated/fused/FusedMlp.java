@@ -67,6 +67,13 @@ public final class FusedMlp implements FusedNetwork {
     }
 
     @Override
+    public float[] logits(float[] x, int batch) {
+        dense.ensure(batch);
+        System.arraycopy(x, 0, dense.input(), 0, batch * inputs);
+        return dense.forward(params, batch);
+    }
+
+    @Override
     public double step(float[] x, int[] labels, int batch) {
         double value = lossAndGradient(x, labels, batch);
         params.step();

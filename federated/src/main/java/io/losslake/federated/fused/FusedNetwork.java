@@ -13,6 +13,12 @@ public interface FusedNetwork {
      */
     double lossAndGradient(float[] x, int[] labels, int batch);
 
+    /**
+     * The logits (pre-softmax outputs) of a batch, batch x classes, row-major, in an array the
+     * network reuses on its next call.
+     */
+    float[] logits(float[] x, int batch);
+
     /** One optimiser step on a batch; returns its mean loss before the step. */
     double step(float[] x, int[] labels, int batch);
 

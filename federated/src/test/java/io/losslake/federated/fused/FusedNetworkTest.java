@@ -119,6 +119,33 @@ class FusedNetworkTest {
 
     @ParameterizedTest
     @MethodSource("models")
+    void fusedEvaluationMatchesDl4js(ModelSpec model) {
+        float[] w = ModelFactory.weightsOf(ModelFactory.initialised(model, new OptimizerSpec("sgd", 0.1, 0), 13));
+        int n = 700; // several chunks and a partial one
+        int features = inputs(model);
+        SplittableRandom r = new SplittableRandom(4);
+        float[] x = new float[n * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        int[] y = new int[n];
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(CLASSES);
+            ids[i] = i;
+        }
+        int side = (int) Math.round(Math.sqrt(features));
+        io.losslake.data.DenseClientData data = new io.losslake.data.DenseClientData(0, ids, x, y, new int[] {side, side}, CLASSES);
+        io.losslake.federated.Evaluation dl4j = io.losslake.federated.Evaluator.evaluate(
+                ModelFactory.withWeights(model, new OptimizerSpec("sgd", 0.1, 0), w), data);
+        io.losslake.federated.Evaluation fused = io.losslake.federated.Evaluator.evaluate(model, w, data);
+        assertThat(fused.loss()).isCloseTo(dl4j.loss(), within(1e-5 * dl4j.loss()));
+        assertThat(fused.accuracy()).isEqualTo(dl4j.accuracy());
+        assertThat(fused.accuracy()).isBetween(0.0, 1.0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
     void heavyBallMomentumFollowsPyTorchsRule(ModelSpec model) {
         // v = mu v + g, w -= lr v (torch.optim.SGD, dampening 0), with g from a fresh network at the current weights
         OptimizerSpec heavy = new OptimizerSpec("momentum", 0.05, 0.9);

@@ -218,11 +218,9 @@ public final class FederatedEngine {
                 } else {
                     LOG.warn("run {} round {}: no client update arrived; the global model is unchanged", setup.runId(), round);
                 }
-                Evaluation test = settings.evaluates(round)
-                        ? Evaluator.evaluate(ModelFactory.withWeights(model, settings.local().optimizer(), global), setup.test()) : null;
+                Evaluation test = settings.evaluates(round) ? Evaluator.evaluate(model, global, setup.test()) : null;
                 LossDecomposition decomposition = decompose && !updates.isEmpty()
-                        ? decompose(updates, Evaluator.evaluate(ModelFactory.withWeights(model, settings.local().optimizer(), global),
-                        setup.decompositionSample()).loss()) : null;
+                        ? decompose(updates, Evaluator.evaluate(model, global, setup.decompositionSample()).loss()) : null;
 
                 long examples = 0;
                 double lossSum = 0;
