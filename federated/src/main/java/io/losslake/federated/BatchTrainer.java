@@ -1,12 +1,9 @@
 package io.losslake.federated;
 
 import io.losslake.data.ClientData;
-import io.losslake.federated.fused.FusedCnn;
-import io.losslake.federated.fused.FusedMlp;
 import io.losslake.federated.fused.FusedNetwork;
-import io.losslake.federated.model.CnnSpec;
+import io.losslake.federated.fused.FusedNetworks;
 import io.losslake.federated.model.LossSpec;
-import io.losslake.federated.model.MlpSpec;
 import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.objective.GradientTerm;
@@ -31,9 +28,7 @@ interface BatchTrainer {
     /** The trainer {@code training} asks for, on {@code data} from {@code start}. */
     static BatchTrainer of(ModelSpec spec, float[] start, ClientData data, LocalTraining training, LossSpec loss, List<GradientTerm> terms) {
         if (training.fusedFor(spec)) {
-            FusedNetwork net = spec instanceof CnnSpec cnn ? new FusedCnn(cnn, start, training.optimizer(), loss, terms)
-                    : new FusedMlp((MlpSpec) spec, start, training.optimizer(), loss, terms);
-            return new Fused(net, data, training.batchSize());
+            return new Fused(FusedNetworks.of(spec, start, training.optimizer(), loss, terms), data, training.batchSize());
         }
         if (!training.optimizer().dl4jTrainable()) {
             throw new IllegalArgumentException("--optimizer " + training.optimizer().name() + " trains on the fused path only, which does not take "

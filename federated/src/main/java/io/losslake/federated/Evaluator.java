@@ -36,85 +36,73 @@ public final class Evaluator {
     /**
      * Evaluates {@code weights} of {@code spec} on every example of {@code data}: on the fused path's
      * forward pass where it takes the model (several times faster than building and running a DL4J
-     * network, which is the fallback), with the same loss floor.
+     * network, which is the fallback).
      */
     public static Evaluation evaluate(ModelSpec spec, float[] weights, ClientData data) {
         if (!FusedNetworks.supports(spec)) {
             return evaluate(ModelFactory.withWeights(spec, INFERENCE, weights), data);
         }
         FusedNetwork net = FusedNetworks.of(spec, weights, INFERENCE);
-        int features = data.featureSize();
         int classes = data.numClasses();
-        long[] correct = new long[classes];
-        long[] total = new long[classes];
-        double lossSum = 0;
-        int count = data.size();
-        int chunk = 256;
-        float[] x = new float[Math.min(chunk, Math.max(1, count)) * features];
-        for (int from = 0; from < count; from += chunk) {
-            int size = Math.min(chunk, count - from);
-            for (int r = 0; r < size; r++) {
-                data.copyFeatures(from + r, x, r * features);
-            }
+        return evaluate(data, 256, (x, size) -> {
             float[] z = net.logits(x, size);
+            float[] p = new float[size * classes];
             for (int r = 0; r < size; r++) {
                 int base = r * classes;
-                int best = 0;
-                double max = z[base];
-                for (int c = 1; c < classes; c++) {
-                    if (z[base + c] > z[base + best]) {
-                        best = c;
-                    }
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
                     max = Math.max(max, z[base + c]);
                 }
                 double sum = 0;
                 for (int c = 0; c < classes; c++) {
                     sum += Math.exp(z[base + c] - max);
                 }
-                int label = data.label(from + r);
-                double p = Math.exp(z[base + label] - max) / sum;
-                total[label]++;
-                if (best == label) {
-                    correct[label]++;
+                for (int c = 0; c < classes; c++) {
+                    p[base + c] = (float) (Math.exp(z[base + c] - max) / sum);
                 }
-                lossSum -= Math.log(Math.max(p, MIN_PROBABILITY));
             }
-        }
-        return summary(count, lossSum, correct, total);
+            return p;
+        });
     }
 
     private static final io.losslake.federated.model.OptimizerSpec INFERENCE = new io.losslake.federated.model.OptimizerSpec("sgd", 0.01, 0);
 
-    private static Evaluation summary(long n, double lossSum, long[] correct, long[] total) {
-        long right = 0;
-        for (long c : correct) {
-            right += c;
-        }
-        return new Evaluation(n, n == 0 ? Double.NaN : lossSum / n, n == 0 ? Double.NaN : (double) right / n, correct, total);
-    }
-
     /** Evaluates on every example of {@code data}. */
     public static Evaluation evaluate(MultiLayerNetwork net, ClientData data) {
+        int features = data.featureSize();
+        return evaluate(data, CHUNK, (x, size) -> {
+            INDArray input = Nd4j.create(java.util.Arrays.copyOf(x, size * features), new long[] {size, features}, 'c');
+            return net.output(input, false).reshape(size * (long) data.numClasses()).toFloatVector();
+        });
+    }
+
+    /** Class probabilities of {@code size} rows of features: size x classes, row-major. */
+    @FunctionalInterface
+    private interface Scorer {
+        float[] probabilities(float[] x, int size);
+    }
+
+    /** Cross-entropy (probabilities floored) and per-class accuracy over {@code data}, {@code chunk} rows at a time. */
+    private static Evaluation evaluate(ClientData data, int chunk, Scorer scorer) {
         int features = data.featureSize();
         int classes = data.numClasses();
         long[] correct = new long[classes];
         long[] total = new long[classes];
         double lossSum = 0;
         int count = data.size();
-        float[] x = new float[Math.min(CHUNK, Math.max(1, count)) * features];
-        for (int from = 0; from < count; from += CHUNK) {
-            int size = Math.min(CHUNK, count - from);
+        float[] x = new float[Math.min(chunk, Math.max(1, count)) * features];
+        for (int from = 0; from < count; from += chunk) {
+            int size = Math.min(chunk, count - from);
             for (int r = 0; r < size; r++) {
                 data.copyFeatures(from + r, x, r * features);
             }
-            INDArray input = Nd4j.create(java.util.Arrays.copyOf(x, size * features), new long[] {size, features}, 'c');
-            float[][] probabilities = net.output(input, false).toFloatMatrix();
+            float[] p = scorer.probabilities(x, size);
             for (int r = 0; r < size; r++) {
+                int base = r * classes;
                 int label = data.label(from + r);
-                float[] p = probabilities[r];
                 int best = 0;
                 for (int c = 1; c < classes; c++) {
-                    if (p[c] > p[best]) {
+                    if (p[base + c] > p[base + best]) {
                         best = c;
                     }
                 }
@@ -122,9 +110,14 @@ public final class Evaluator {
                 if (best == label) {
                     correct[label]++;
                 }
-                lossSum -= Math.log(Math.max(p[label], MIN_PROBABILITY));
+                lossSum -= Math.log(Math.max(p[base + label], MIN_PROBABILITY));
             }
         }
-        return summary(count, lossSum, correct, total);
+        long right = 0;
+        for (long c : correct) {
+            right += c;
+        }
+        long n = count;
+        return new Evaluation(n, n == 0 ? Double.NaN : lossSum / n, n == 0 ? Double.NaN : (double) right / n, correct, total);
     }
 }

@@ -23,8 +23,7 @@ public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec 
 
     /** Whether {@code spec} trains on the fused path. */
     public boolean fusedFor(io.losslake.federated.model.ModelSpec spec) {
-        return "fused".equals(trainer)
-                && (io.losslake.federated.fused.FusedMlp.supports(spec) || io.losslake.federated.fused.FusedCnn.supports(spec));
+        return "fused".equals(trainer) && io.losslake.federated.fused.FusedNetworks.supports(spec);
     }
 
     public LocalTraining {

@@ -21,7 +21,7 @@ import java.util.List;
  * [batch, row, column, channel], the natural output of the products. ReLU's derivative at 0 is 0
  * and pooling sends the gradient to the first maximum of each window, as in DL4J.
  */
-public final class FusedCnn implements FusedNetwork {
+public final class FusedCnn extends FusedBase {
     private static final int K = CnnSpec.KERNEL;
     private static final int KK = K * K;
     /** Block indices in {@link Parameters}: the convolutions' b and W, then the dense layers. */
@@ -58,7 +58,6 @@ public final class FusedCnn implements FusedNetwork {
     private float[] dcol2;
     private float[] dp1;
     private float[] dz1;
-    private double lastLoss;
 
     public FusedCnn(CnnSpec spec, float[] weights, OptimizerSpec optimizer, LossSpec loss, List<GradientTerm> terms) {
         side = spec.side();
@@ -112,38 +111,36 @@ public final class FusedCnn implements FusedNetwork {
     }
 
     @Override
-    public double lossAndGradient(float[] x, int[] labels, int batch) {
-        ensure(batch);
-        input = x;
-        for (int from = 0; from < batch; from += BLOCK) {
-            forward(from, Math.min(BLOCK, batch - from));
-        }
+    Parameters params() {
+        return params;
+    }
+
+    @Override
+    double dataLossAndGradient(float[] x, int[] labels, int batch) {
+        convolutions(x, batch);
         double value = dense.forwardBackward(params, labels, batch, true);
+        input = x;
         for (int from = 0; from < batch; from += BLOCK) {
             backward(from, Math.min(BLOCK, batch - from), from == 0);
         }
         input = null;
-        params.addTerms();
-        lastLoss = value;
         return value;
     }
 
     @Override
     public float[] logits(float[] x, int batch) {
+        convolutions(x, batch);
+        return dense.forward(params, batch);
+    }
+
+    /** The convolutional part, block by block, into the dense stack's input. */
+    private void convolutions(float[] x, int batch) {
         ensure(batch);
         input = x;
         for (int from = 0; from < batch; from += BLOCK) {
             forward(from, Math.min(BLOCK, batch - from));
         }
         input = null;
-        return dense.forward(params, batch);
-    }
-
-    @Override
-    public double step(float[] x, int[] labels, int batch) {
-        double value = lossAndGradient(x, labels, batch);
-        params.step();
-        return value;
     }
 
     /** col1 [n * o1 * o1, 25] for samples from .. from + n of the single-channel images. */
@@ -307,25 +304,5 @@ public final class FusedCnn implements FusedNetwork {
                 db[j] += dz[base + j];
             }
         }
-    }
-
-    @Override
-    public void shift(float[] direction, float scale) {
-        params.shift(direction, scale);
-    }
-
-    @Override
-    public float[] weights() {
-        return params.flatValues();
-    }
-
-    @Override
-    public float[] gradient() {
-        return params.flatGradient();
-    }
-
-    @Override
-    public double lastLoss() {
-        return lastLoss;
     }
 }

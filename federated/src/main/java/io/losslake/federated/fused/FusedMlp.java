@@ -14,11 +14,10 @@ import java.util.List;
  * optimisers follow DL4J's update rules (see {@link Parameters}), so weights move interchangeably
  * with a DL4J network (tests check gradients to 1e-6 relative).
  */
-public final class FusedMlp implements FusedNetwork {
+public final class FusedMlp extends FusedBase {
     private final int inputs;
     private final Parameters params;
     private final DenseStack dense;
-    private double lastLoss;
 
     public FusedMlp(MlpSpec spec, float[] weights, OptimizerSpec optimizer, LossSpec loss, List<GradientTerm> terms) {
         int layers = spec.hidden().length + 1;
@@ -37,33 +36,15 @@ public final class FusedMlp implements FusedNetwork {
     }
 
     @Override
-    public void shift(float[] direction, float scale) {
-        params.shift(direction, scale);
+    Parameters params() {
+        return params;
     }
 
     @Override
-    public float[] weights() {
-        return params.flatValues();
-    }
-
-    @Override
-    public float[] gradient() {
-        return params.flatGradient();
-    }
-
-    @Override
-    public double lastLoss() {
-        return lastLoss;
-    }
-
-    @Override
-    public double lossAndGradient(float[] x, int[] labels, int batch) {
+    double dataLossAndGradient(float[] x, int[] labels, int batch) {
         dense.ensure(batch);
         System.arraycopy(x, 0, dense.input(), 0, batch * inputs);
-        double value = dense.forwardBackward(params, labels, batch, false);
-        params.addTerms();
-        lastLoss = value;
-        return value;
+        return dense.forwardBackward(params, labels, batch, false);
     }
 
     @Override
@@ -71,12 +52,5 @@ public final class FusedMlp implements FusedNetwork {
         dense.ensure(batch);
         System.arraycopy(x, 0, dense.input(), 0, batch * inputs);
         return dense.forward(params, batch);
-    }
-
-    @Override
-    public double step(float[] x, int[] labels, int batch) {
-        double value = lossAndGradient(x, labels, batch);
-        params.step();
-        return value;
     }
 }

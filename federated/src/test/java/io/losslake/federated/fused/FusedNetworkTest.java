@@ -32,7 +32,7 @@ class FusedNetworkTest {
     }
 
     private static FusedNetwork fused(ModelSpec spec, float[] w, OptimizerSpec opt, LossSpec loss, List<GradientTerm> terms) {
-        return spec instanceof CnnSpec cnn ? new FusedCnn(cnn, w, opt, loss, terms) : new FusedMlp((MlpSpec) spec, w, opt, loss, terms);
+        return FusedNetworks.of(spec, w, opt, loss, terms);
     }
 
     private static int inputs(ModelSpec spec) {

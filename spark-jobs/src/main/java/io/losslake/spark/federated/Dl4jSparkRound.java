@@ -86,14 +86,15 @@ final class Dl4jSparkRound {
                 .mapToPair(c -> new Tuple2<>(c.clientId(), c)).partitionBy(new OnePerClient(ids)).values();
         JavaRDD<DataSet> batches = perClient.mapPartitions(new ClientBatches(local, seed, round, wanted), true).cache();
         try {
-            List<Long> batchCounts = batches.mapPartitions(new CountBatches()).collect();
-            long total = batchCounts.stream().mapToLong(Long::longValue).sum();
-            long busiest = batchCounts.stream().mapToLong(Long::longValue).max().orElse(0);
-            if (batchCounts.size() != dispatched.size()) {
-                throw new IllegalStateException("dl4j-spark needs one Spark partition per sampled client; got " + batchCounts.size()
+            // one pass: per partition (client), its batches and examples
+            List<long[]> counts = batches.mapPartitions(new CountBatches()).collect();
+            long total = counts.stream().mapToLong(c -> c[0]).sum();
+            long busiest = counts.stream().mapToLong(c -> c[0]).max().orElse(0);
+            long examples = counts.stream().mapToLong(c -> c[1]).sum();
+            if (counts.size() != dispatched.size()) {
+                throw new IllegalStateException("dl4j-spark needs one Spark partition per sampled client; got " + counts.size()
                         + " partitions for " + dispatched.size() + " clients");
             }
-            long examples = batches.map(DataSet::numExamples).reduce(Integer::sum);
             net.setParams(Nd4j.createFromArray(global).reshape(1, global.length));
             SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master(dispatched.size(), (int) Math.min(Integer.MAX_VALUE, busiest)));
             MultiLayerNetwork trained = spark.fit(batches);
@@ -149,16 +150,17 @@ final class Dl4jSparkRound {
         }
     }
 
-    /** The number of minibatches in each partition. */
-    private static final class CountBatches implements FlatMapFunction<Iterator<DataSet>, Long> {
+    /** Each partition's number of minibatches and of examples. */
+    private static final class CountBatches implements FlatMapFunction<Iterator<DataSet>, long[]> {
         @Override
-        public Iterator<Long> call(Iterator<DataSet> it) {
-            long n = 0;
+        public Iterator<long[]> call(Iterator<DataSet> it) {
+            long batches = 0;
+            long examples = 0;
             while (it.hasNext()) {
-                it.next();
-                n++;
+                examples += it.next().numExamples();
+                batches++;
             }
-            return List.of(n).iterator();
+            return List.<long[]>of(new long[] {batches, examples}).iterator();
         }
     }
 }
