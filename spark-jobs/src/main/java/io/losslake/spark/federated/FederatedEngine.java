@@ -169,15 +169,14 @@ public final class FederatedEngine {
                 List<ClientOutcome> outcomes;
                 if (dl4jSpark != null) {
                     viaDl4j = dl4jSpark.train(prune(clients, dispatched), work.keySet(), round, global);
-                    outcomes = List.of();
+                    outcomes = new ArrayList<>();
                 } else {
-                    outcomes = dispatched.length == 0 ? List.of()
+                    outcomes = dispatched.length == 0 ? new ArrayList<>() // sortable even when every client dropped out
                             : new ArrayList<>(prune(clients, dispatched).mapPartitions(new RoundTask(input, sample, model, layout,
                             settings.local(), settings.layers(), settings.holdout(), settings.seed())).collect());
                 }
                 double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
                 input.destroy(false);
-                outcomes = new ArrayList<>(outcomes);
                 outcomes.sort(Comparator.comparingInt(o -> o.update().clientId()));
 
                 List<ClientUpdate> updates = new ArrayList<>();
