@@ -2,6 +2,7 @@ package io.losslake.federated;
 
 import io.losslake.data.ClientData;
 import io.losslake.data.Seeds;
+import io.losslake.federated.model.LossSpec;
 import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.model.OptimizerSpec;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * One model trained on one dataset for a budget of examples seen (epochs of a seeded shuffle, the
@@ -47,10 +47,9 @@ public final class CentralisedTraining {
     /** Trains with {@code training}'s batch size, optimiser and trainer (its epochs and steps are not used). */
     public static List<Checkpoint> run(ModelSpec spec, LocalTraining training, ClientData train, long[] checkpoints, long seed,
                                        Map<String, ClientData> evalSets) {
-        long initSeed = Seeds.derive(seed, 2);
         OptimizerSpec optimizer = training.optimizer();
-        float[] start = ModelFactory.weightsOf(ModelFactory.initialised(spec, optimizer, initSeed));
-        BatchTrainer trainer = BatchTrainer.of(spec, start, train, training, io.losslake.federated.model.LossSpec.CROSS_ENTROPY, List.of());
+        float[] start = ModelFactory.weightsOf(ModelFactory.initialised(spec, optimizer, Seeds.derive(seed, Streams.INITIAL_WEIGHTS)));
+        BatchTrainer trainer = BatchTrainer.of(spec, start, train, training, LossSpec.CROSS_ENTROPY, List.of());
         int batchSize = Math.max(1, Math.min(training.batchSize(), train.size()));
         int n = train.size();
         int[] order = new int[n];
@@ -66,7 +65,7 @@ public final class CentralisedTraining {
         long lossCount = 0;
         while (next < checkpoints.length) {
             if (position >= n) {
-                Seeds.shuffle(order, Seeds.derive(seed, 3, epoch++));
+                Seeds.shuffle(order, Seeds.derive(seed, Streams.LOCAL_TRAINING, epoch++));
                 position = 0;
             }
             long room = checkpoints[next] - seen;
@@ -76,10 +75,10 @@ public final class CentralisedTraining {
             seen += size;
             position += size;
             if (seen >= checkpoints[next]) {
-                MultiLayerNetwork net = ModelFactory.withWeights(spec, optimizer, trainer.weights());
+                float[] weights = trainer.weights();
                 Map<String, Evaluation> evals = new LinkedHashMap<>();
                 for (Map.Entry<String, ClientData> e : evalSets.entrySet()) {
-                    evals.put(e.getKey(), Evaluator.evaluate(net, e.getValue()));
+                    evals.put(e.getKey(), Evaluator.evaluate(spec, weights, e.getValue()));
                 }
                 out.add(new Checkpoint(seen, lossSum / lossCount, evals));
                 lossSum = 0;

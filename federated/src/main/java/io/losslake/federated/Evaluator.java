@@ -1,50 +1,30 @@
 package io.losslake.federated;
 
 import io.losslake.data.ClientData;
-import io.losslake.data.ImageSubset;
-import io.losslake.data.LabeledImages;
 import io.losslake.federated.fused.FusedNetwork;
 import io.losslake.federated.fused.FusedNetworks;
-import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import io.losslake.federated.model.OptimizerSpec;
 
-/** Computes a network's cross-entropy and accuracy on a labelled set, in bounded-size chunks. */
+/**
+ * A model's cross-entropy and accuracy on a labelled set, on the fused forward pass, in bounded
+ * chunks: the one evaluator of every path (the global model each round, clients' own models, the
+ * loss decomposition, sweeps). Tests check it against DL4J's output through {@link #tally}.
+ */
 public final class Evaluator {
-    private static final int CHUNK = 2048;
+    private static final int CHUNK = 256;
     /** Probabilities are floored here before the log, so one confident mistake costs at most ~27.6 nats. */
     private static final double MIN_PROBABILITY = 1e-12;
+    private static final OptimizerSpec INFERENCE = new OptimizerSpec("sgd", 0.01, 0);
 
     private Evaluator() {
     }
 
-    public static Evaluation evaluate(MultiLayerNetwork net, LabeledImages data) {
-        int[] all = new int[data.count()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return evaluate(net, new ImageSubset(-1, data, all));
-    }
-
-    /** Evaluates on the examples of {@code data} at {@code indices}. */
-    public static Evaluation evaluate(MultiLayerNetwork net, LabeledImages data, int[] indices) {
-        return evaluate(net, new ImageSubset(-1, data, indices));
-    }
-
-    /**
-     * Evaluates {@code weights} of {@code spec} on every example of {@code data}: on the fused path's
-     * forward pass where it takes the model (several times faster than building and running a DL4J
-     * network, which is the fallback).
-     */
+    /** Evaluates {@code weights} of {@code spec} on every example of {@code data}. */
     public static Evaluation evaluate(ModelSpec spec, float[] weights, ClientData data) {
-        if (!FusedNetworks.supports(spec)) {
-            return evaluate(ModelFactory.withWeights(spec, INFERENCE, weights), data);
-        }
         FusedNetwork net = FusedNetworks.of(spec, weights, INFERENCE);
         int classes = data.numClasses();
-        return evaluate(data, 256, (x, size) -> {
+        return tally(data, CHUNK, (x, size) -> {
             float[] z = net.logits(x, size);
             float[] p = new float[size * classes];
             for (int r = 0; r < size; r++) {
@@ -65,25 +45,17 @@ public final class Evaluator {
         });
     }
 
-    private static final io.losslake.federated.model.OptimizerSpec INFERENCE = new io.losslake.federated.model.OptimizerSpec("sgd", 0.01, 0);
-
-    /** Evaluates on every example of {@code data}. */
-    public static Evaluation evaluate(MultiLayerNetwork net, ClientData data) {
-        int features = data.featureSize();
-        return evaluate(data, CHUNK, (x, size) -> {
-            INDArray input = Nd4j.create(java.util.Arrays.copyOf(x, size * features), new long[] {size, features}, 'c');
-            return net.output(input, false).reshape(size * (long) data.numClasses()).toFloatVector();
-        });
-    }
-
     /** Class probabilities of {@code size} rows of features: size x classes, row-major. */
     @FunctionalInterface
-    private interface Scorer {
+    public interface Scorer {
         float[] probabilities(float[] x, int size);
     }
 
-    /** Cross-entropy (probabilities floored) and per-class accuracy over {@code data}, {@code chunk} rows at a time. */
-    private static Evaluation evaluate(ClientData data, int chunk, Scorer scorer) {
+    /**
+     * Cross-entropy (probabilities floored) and per-class accuracy of {@code scorer} over
+     * {@code data}, {@code chunk} rows at a time: the arithmetic every backend shares.
+     */
+    public static Evaluation tally(ClientData data, int chunk, Scorer scorer) {
         int features = data.featureSize();
         int classes = data.numClasses();
         long[] correct = new long[classes];

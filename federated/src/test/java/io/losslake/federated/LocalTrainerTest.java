@@ -30,9 +30,9 @@ class LocalTrainerTest {
     @Test
     void trainingLowersTheLossOnTheClientsData() {
         float[] start = ModelFactory.weightsOf(ModelFactory.initialised(MODEL, SGD, 3));
-        Evaluation before = Evaluator.evaluate(ModelFactory.withWeights(MODEL, SGD, start), DATA);
+        Evaluation before = Dl4jEvaluation.evaluate(ModelFactory.withWeights(MODEL, SGD, start), DATA);
         ClientUpdate update = LocalTrainer.train(MODEL, start, new ImageSubset(5, DATA, ALL), new LocalTraining(5, 16, SGD), 11);
-        Evaluation after = Evaluator.evaluate(ModelFactory.withWeights(MODEL, SGD, update.weights()), DATA);
+        Evaluation after = Dl4jEvaluation.evaluate(ModelFactory.withWeights(MODEL, SGD, update.weights()), DATA);
         assertThat(update.clientId()).isEqualTo(5);
         assertThat(update.numExamples()).isEqualTo(300);
         assertThat(update.stepsTaken()).isEqualTo(5 * 19); // ceil(300 / 16) steps per epoch
@@ -58,7 +58,7 @@ class LocalTrainerTest {
     void evaluatorMatchesAHandComputedCrossEntropy() {
         MultiLayerNetwork net = ModelFactory.initialised(MODEL, SGD, 3);
         int[] some = {0, 1, 2, 3, 4};
-        Evaluation evaluation = Evaluator.evaluate(net, DATA, some);
+        Evaluation evaluation = Dl4jEvaluation.evaluate(net, DATA, some);
         double loss = 0;
         int right = 0;
         for (int i : some) {

@@ -125,7 +125,7 @@ class ObjectivesTest {
         ClientUpdate damped = LocalTrainer.train(MODEL, w0, CLIENT, training, 5, margin, ClientState.EMPTY, 1.0);
         double confidentPlain = meanSquaredProbability(plain.weights());
         double confidentDamped = meanSquaredProbability(damped.weights());
-        assertThat(Evaluator.evaluate(ModelFactory.withWeights(MODEL, training.optimizer(), damped.weights()), DATA).accuracy()).isGreaterThan(0.9);
+        assertThat(Dl4jEvaluation.evaluate(ModelFactory.withWeights(MODEL, training.optimizer(), damped.weights()), DATA).accuracy()).isGreaterThan(0.9);
         assertThat(confidentDamped).isLessThan(confidentPlain);
     }
 

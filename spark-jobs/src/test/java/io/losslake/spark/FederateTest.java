@@ -4,14 +4,32 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.losslake.data.ClientData;
 import io.losslake.data.IdxWriter;
 import io.losslake.data.testing.SyntheticImages;
+import io.losslake.federated.LayerPolicy;
+import io.losslake.federated.LocalTraining;
+import io.losslake.federated.model.ModelSpec;
+import io.losslake.federated.model.OptimizerSpec;
+import io.losslake.federated.simulation.LocalExecutor;
+import io.losslake.federated.simulation.MemorySink;
+import io.losslake.federated.simulation.RoundMetrics;
+import io.losslake.federated.simulation.RunSettings;
+import io.losslake.federated.simulation.Simulation;
+import io.losslake.spark.data.ClientDatasets;
+import io.losslake.spark.federated.ClientSource;
+import io.losslake.spark.federated.SparkExecutor;
+import io.losslake.spark.lake.Lake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -122,6 +140,44 @@ class FederateTest {
     }
 
     @Test
+    void sparkTasksAndAThreadPoolGiveBitIdenticalRoundsAndWeights() {
+        Lake lakeOf = new Lake(spark, lake.toString());
+        ClientDatasets.PlanInfo info = ClientDatasets.describe(lakeOf, "p");
+        ModelSpec model = ModelSpec.parse("mlp:16", 36, info.numClasses());
+        ClientSource source = ClientSource.of(ClientDatasets.load(lakeOf, info, info.numClients()), info.numClients());
+        try {
+            Map<Integer, ClientData> byId = new HashMap<>();
+            source.rdd().collect().forEach(c -> byId.put(c.clientId(), c));
+            ClientData test = ClientDatasets.loadSplit(lakeOf, info.dataset(), "test", info.shape(), info.numClasses(), 0, 0);
+            ClientData sample = ClientDatasets.loadSplit(lakeOf, info.dataset(), "train", info.shape(), info.numClasses(), 60, 3);
+            LocalTraining local = new LocalTraining(2, 0, 16, new OptimizerSpec("nesterov", 0.05, 0.9), "fused");
+            RunSettings settings = new RunSettings(3, 4, local, "scaffold", Map.of(), new LayerPolicy(Set.of(1)), 0.2, 0.3, false, 1, 60, 0.2, 1, 9);
+            Simulation.Setup setup = new Simulation.Setup("executors", settings, model, source.available(), test, sample);
+
+            MemorySink viaSpark = new MemorySink();
+            Simulation a = new Simulation(setup);
+            float[] sparkWeights;
+            try (SparkExecutor executor = new SparkExecutor(JavaSparkContext.fromSparkContext(spark.sparkContext()), source, a.clientRunner(), sample,
+                    "executors", "test")) {
+                sparkWeights = a.run(executor, viaSpark, null, (m, w) -> { });
+            }
+            MemorySink viaThreads = new MemorySink();
+            Simulation b = new Simulation(setup);
+            float[] threadWeights;
+            try (LocalExecutor executor = new LocalExecutor(b.clientRunner(), byId, sample, 2)) {
+                threadWeights = b.run(executor, viaThreads, null, (m, w) -> { });
+            }
+            assertThat(viaSpark.metrics()).hasSize(3);
+            assertThat(viaSpark.metrics().stream().map(RoundMetrics::numbers).toList())
+                    .isEqualTo(viaThreads.metrics().stream().map(RoundMetrics::numbers).toList());
+            assertThat(Arrays.equals(sparkWeights, threadWeights)).as("final weights bit for bit").isTrue();
+            assertThat(viaSpark.metrics()).anySatisfy(m -> assertThat(m.dropped()).isPositive());
+        } finally {
+            source.release();
+        }
+    }
+
+    @Test
     void nonFiniteUpdatesAreRejectedNotAveraged() {
         Cli run = federate("--optimizer", "sgd", "--lr", "1e38", "--rounds", "1", "--decompose-every", "0");
         assertThat(run.status()).as(run.err()).isZero();
@@ -174,6 +230,20 @@ class FederateTest {
         assertThat(compare.out()).contains("== fedavg, seed 1 ==", "== fedprox, seed 2 ==", "best acc (mean ± sd)");
         List<String> table = compare.out().lines().filter(l -> l.startsWith("fedavg ") || l.startsWith("fedprox ")).toList();
         assertThat(table).hasSize(2).allSatisfy(l -> assertThat(l).contains(" 2 ", "±"));
+    }
+
+    @Test
+    void compareRefusesConfigKeysAndStrategyOptionsNoRunWouldTake() throws IOException {
+        long runsBefore = spark.read().format("delta").load(lake.resolve("runs").toString()).count();
+        Path yaml = Files.writeString(dir.resolve("compare.yaml"), "plan: p\nrounds: 1\nnonsense: 3\n");
+        Cli unknown = Cli.run("compare", "--strategies", "fedavg", "--seeds", "1", "--federate-config", yaml.toString(), "--lake", lake.toString());
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err().strip().lines().count()).as(unknown.err()).isEqualTo(1);
+        assertThat(unknown.err()).contains("unknown key 'nonsense' for 'compare'");
+        Cli untaken = Cli.run("compare", "--strategies", "fedavg,fedld", "--seeds", "1", "--plan", "p", "--mu", "0.1", "--lake", lake.toString());
+        assertThat(untaken.status()).isEqualTo(2);
+        assertThat(untaken.err()).contains("--mu applies to none of the compared strategies (fedavg, fedld); fedprox takes it.");
+        assertThat(spark.read().format("delta").load(lake.resolve("runs").toString()).count()).isEqualTo(runsBefore);
     }
 
     @Test

@@ -102,6 +102,14 @@ class PrepareTest {
         assertThat(withoutRunIds(table(lake, "partitions"))).containsExactlyInAnyOrderElementsOf(withoutRunIds(partitions));
         assertThat(withoutRunIds(table(lake, "partition_stats"))).containsExactlyInAnyOrderElementsOf(withoutRunIds(stats));
         assertThat(table(lake, "runs")).hasSize(2).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("SUCCEEDED"));
+
+        // the class count a sweep trains with is the declared one, not max label + 1
+        Lake lakeOf = new Lake(spark, lake.toString());
+        assertThat(ClientDatasets.declaredClasses(lakeOf, "synthetic")).isEqualTo(train.numClasses());
+        Cli declared = prepare(lake, "--input", idx.toString(), "--dataset", "synthetic", "--classes", "7", "--clients", "2", "--plan", "seven");
+        assertThat(declared.status()).as(declared.err()).isZero();
+        assertThat(ClientDatasets.declaredClasses(lakeOf, "synthetic")).isEqualTo(7);
+        assertThat(ClientDatasets.describe(lakeOf, "seven").numClasses()).isEqualTo(7);
     }
 
     private static List<String> withoutRunIds(List<Row> rows) {

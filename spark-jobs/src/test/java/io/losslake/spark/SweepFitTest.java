@@ -1,13 +1,12 @@
 package io.losslake.spark;
 
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.losslake.data.IdxWriter;
 import io.losslake.data.testing.SyntheticImages;
 import io.losslake.federated.model.ModelSpec;
-import io.losslake.spark.federated.FederatedEngine;
+import io.losslake.federated.simulation.Simulation;
 import io.losslake.spark.lake.Tables;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -152,6 +151,14 @@ class SweepFitTest {
         Map<String, Double> p = fit.getJavaMap(fit.fieldIndex("parameters"));
         assertThat(p.get("kappa")).isCloseTo(0.8, within(0.05));
         assertThat(fit.<Double>getAs("extrapolation_mean_error")).isLessThan(0.01);
+
+        // pairing by run_key alone leaves every run's rows sharing one key: refused, not silently overwritten
+        Cli ambiguous = Cli.run("fit-l2l", "--side-column", "eval_set", "--x-side", "train", "--y-side", "test", "--pair-by", "model",
+                "--offsets", "fit", "--lake", lake.toString());
+        assertThat(ambiguous.status()).isEqualTo(2);
+        assertThat(ambiguous.err().strip().lines().count()).isEqualTo(1);
+        assertThat(ambiguous.err()).contains("Two test rows share the pairing key [m] of --pair-by model");
+        assertThat(spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).count()).isEqualTo(1);
     }
 
     @Test
@@ -190,7 +197,7 @@ class SweepFitTest {
         for (Row r : points) {
             ModelSpec model = ModelSpec.parse(r.getAs("model"), 36, 4);
             assertThat(r.<Long>getAs("params")).isEqualTo(model.parameterCount());
-            assertThat(r.<Double>getAs("flops")).isCloseTo(FederatedEngine.trainingFlopsPerExample(model) * r.<Long>getAs("examples"), within(1e-6));
+            assertThat(r.<Double>getAs("flops")).isCloseTo(Simulation.trainingFlopsPerExample(model) * r.<Long>getAs("examples"), within(1e-6));
         }
         List<Long> centralD = points.stream().filter(r -> r.getAs("mode").equals("centralised") && r.<Long>getAs("data_budget") == 1024
                 && r.getAs("eval_set").equals("test") && r.getAs("model").equals("mlp:4")).map(r -> r.<Long>getAs("examples")).sorted().toList();

@@ -1,5 +1,6 @@
 package io.losslake.spark;
 
+import io.losslake.spark.runtime.LakeSession;
 import org.apache.spark.sql.SparkSession;
 
 /** The local[2] session a test class shares: Delta enabled, no UI. */

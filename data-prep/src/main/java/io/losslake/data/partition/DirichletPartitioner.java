@@ -1,5 +1,7 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 import io.losslake.data.random.Distributions;
 import java.util.ArrayList;
@@ -109,5 +111,37 @@ public final class DirichletPartitioner implements Partitioner {
         }
         throw new IllegalArgumentException("Dirichlet(alpha=" + alpha + ") left a client with only " + smallest + " examples in "
                 + (MAX_REDRAWS + 1) + " draws, below --min-size " + minSize + "; lower --min-size, raise --alpha or use fewer clients.");
+    }
+
+    /** {@code dirichlet --clients --alpha [--min-size] [--self-balancing]}. */
+    public static final class Descriptor implements SchemeDescriptor {
+        static final Param<Double> ALPHA = Param.number("alpha", null, "Dirichlet concentration");
+        static final Param<Integer> MIN_SIZE = Param.integer("min-size", 10, "fewest examples per client");
+        static final Param<Boolean> SELF_BALANCING = Param.bool("self-balancing", true, "stop giving examples to clients above the mean size");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "label skew: per class, shares ~ Dirichlet(alpha) (Flower's)";
+        }
+
+        @Override
+        public int order() {
+            return 20;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(ALPHA, MIN_SIZE, SELF_BALANCING);
+        }
+
+        @Override
+        public Partitioner create(Integer clients, Values values) {
+            return new DirichletPartitioner(clients, values.require(ALPHA), values.get(MIN_SIZE), values.get(SELF_BALANCING));
+        }
     }
 }

@@ -1,6 +1,9 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.data.Seeds;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -54,5 +57,37 @@ public final class FeatureShiftPartitioner implements Partitioner {
             shifts[c] = new FeatureShift(n, r, b, random.nextLong());
         }
         return new Partition(NAME, iid.clients(), shifts);
+    }
+
+    /** {@code feature-shift --clients [--noise] [--rotation] [--brightness]}. */
+    public static final class Descriptor implements SchemeDescriptor {
+        static final Param<Double> NOISE = Param.number("noise", 0.0, "largest per-client noise std");
+        static final Param<Double> ROTATION = Param.number("rotation", 0.0, "largest per-client rotation, degrees (images)");
+        static final Param<Double> BRIGHTNESS = Param.number("brightness", 0.0, "largest per-client brightness offset");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "per-client covariate shift, IID labels";
+        }
+
+        @Override
+        public int order() {
+            return 50;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(NOISE, ROTATION, BRIGHTNESS);
+        }
+
+        @Override
+        public Partitioner create(Integer clients, Values values) {
+            return new FeatureShiftPartitioner(clients, values.get(NOISE), values.get(ROTATION), values.get(BRIGHTNESS));
+        }
     }
 }

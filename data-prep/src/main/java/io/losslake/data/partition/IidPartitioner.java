@@ -1,5 +1,6 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 
 /**
@@ -32,5 +33,28 @@ public final class IidPartitioner implements Partitioner {
         int[] order = Cuts.range(n);
         Seeds.shuffle(order, Seeds.derive(seed, 0x11D));
         return new Partition(NAME, Cuts.pieces(order, Cuts.even(n, numClients)));
+    }
+
+    /** {@code iid --clients}. */
+    public static final class Descriptor implements SchemeDescriptor {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "uniform shuffle, equal sizes";
+        }
+
+        @Override
+        public int order() {
+            return 10;
+        }
+
+        @Override
+        public Partitioner create(Integer clients, Values values) {
+            return new IidPartitioner(clients);
+        }
     }
 }

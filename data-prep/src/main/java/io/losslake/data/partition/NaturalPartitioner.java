@@ -1,5 +1,6 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.Values;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,5 +42,33 @@ public final class NaturalPartitioner implements Partitioner {
     /** The group value of each client, in client order. */
     public static List<String> groupNames(PartitionInput input) {
         return new ArrayList<>(new java.util.TreeSet<>(java.util.Arrays.asList(input.groups())));
+    }
+
+    /** {@code natural}: one client per value of the source's --group-column. */
+    public static final class Descriptor implements SchemeDescriptor {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "one client per group value (--group-column, tabular)";
+        }
+
+        @Override
+        public int order() {
+            return 60;
+        }
+
+        @Override
+        public String clientsFromData() {
+            return "each group is one client";
+        }
+
+        @Override
+        public Partitioner create(Integer clients, Values values) {
+            return new NaturalPartitioner();
+        }
     }
 }

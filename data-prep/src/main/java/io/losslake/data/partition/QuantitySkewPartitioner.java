@@ -1,7 +1,10 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 import io.losslake.data.random.Distributions;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -85,5 +88,47 @@ public final class QuantitySkewPartitioner implements Partitioner {
         int[] order = Cuts.range(n);
         Seeds.shuffle(order, Seeds.derive(seed, 0x0B));
         return new Partition(NAME, Cuts.pieces(order, sizes));
+    }
+
+    /** {@code quantity --clients [--law dirichlet --alpha | --law power --exponent] [--min-size]}. */
+    public static final class Descriptor implements SchemeDescriptor {
+        static final Param<String> LAW = Param.choice("law", "dirichlet", "how sizes are drawn", List.of("dirichlet", "power"));
+        static final Param<Double> ALPHA = Param.number("alpha", null, "Dirichlet concentration");
+        static final Param<Double> EXPONENT = Param.number("exponent", null, "rank-size exponent (--law power)");
+        static final Param<Integer> MIN_SIZE = Param.integer("min-size", 1, "fewest examples per client");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "size skew, IID labels: Dirichlet(alpha) or r^-exponent shares";
+        }
+
+        @Override
+        public int order() {
+            return 40;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(LAW, ALPHA, EXPONENT, MIN_SIZE);
+        }
+
+        @Override
+        public Partitioner create(Integer clients, Values values) {
+            if (values.get(LAW).equals("dirichlet")) {
+                if (values.has(EXPONENT)) {
+                    throw new IllegalArgumentException("--exponent applies to --law power, not dirichlet.");
+                }
+                return new QuantitySkewPartitioner(clients, Law.DIRICHLET, values.require(ALPHA), values.get(MIN_SIZE));
+            }
+            if (values.has(ALPHA)) {
+                throw new IllegalArgumentException("--alpha applies to --law dirichlet, not power.");
+            }
+            return new QuantitySkewPartitioner(clients, Law.POWER, values.require(EXPONENT), values.get(MIN_SIZE));
+        }
     }
 }

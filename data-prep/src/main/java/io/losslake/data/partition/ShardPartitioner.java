@@ -1,5 +1,7 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,5 +94,35 @@ public final class ShardPartitioner implements Partitioner {
             out[c] = clients.get(c).stream().mapToInt(Integer::intValue).toArray();
         }
         return new Partition(NAME, out);
+    }
+
+    /** {@code shards --clients [--classes-per-client]}. */
+    public static final class Descriptor implements SchemeDescriptor {
+        static final Param<Integer> CLASSES_PER_CLIENT = Param.integer("classes-per-client", 2, "classes per client");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "pathological: exactly k classes per client";
+        }
+
+        @Override
+        public int order() {
+            return 30;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(CLASSES_PER_CLIENT);
+        }
+
+        @Override
+        public Partitioner create(Integer clients, Values values) {
+            return new ShardPartitioner(clients, values.get(CLASSES_PER_CLIENT));
+        }
     }
 }

@@ -2,12 +2,9 @@ package io.losslake.federated.fused;
 
 /**
  * What every fused network does the same way around its own forward and backward pass: the
- * objective's gradient terms, the optimiser step, shifts, flat copies of weights and gradients,
- * and the last batch's loss.
+ * objective's gradient terms, the optimiser step, shifts, and flat copies of weights and gradients.
  */
 abstract class FusedBase implements FusedNetwork {
-    private double lastLoss;
-
     /** The network's parameter blocks. */
     abstract Parameters params();
 
@@ -18,7 +15,6 @@ abstract class FusedBase implements FusedNetwork {
     public final double lossAndGradient(float[] x, int[] labels, int batch) {
         double value = dataLossAndGradient(x, labels, batch);
         params().addTerms();
-        lastLoss = value;
         return value;
     }
 
@@ -42,10 +38,5 @@ abstract class FusedBase implements FusedNetwork {
     @Override
     public final float[] gradient() {
         return params().flatGradient();
-    }
-
-    @Override
-    public final double lastLoss() {
-        return lastLoss;
     }
 }

@@ -30,7 +30,4 @@ public interface FusedNetwork {
 
     /** The last computed gradient of the mean loss (and terms), flat in DL4J's order. */
     float[] gradient();
-
-    /** The mean loss of the last step's batch (DL4J's score). */
-    double lastLoss();
 }

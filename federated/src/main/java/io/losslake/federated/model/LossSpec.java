@@ -1,7 +1,5 @@
 package io.losslake.federated.model;
 
-import java.util.Locale;
-
 /**
  * The loss a client's output layer trains with: plain cross-entropy, or FedLD's margin-controlled
  * cross-entropy (see {@link MarginControlledCrossEntropy}).
@@ -17,16 +15,6 @@ public record LossSpec(double marginLambda, boolean perSample) implements java.i
         if (!(marginLambda >= 0) || Double.isInfinite(marginLambda)) {
             throw new IllegalArgumentException("Invalid --margin-lambda " + marginLambda + ": expected 0 or a positive number.");
         }
-    }
-
-    /** Parses {@code sample} or {@code batch}. */
-    public static boolean perSample(String mode) {
-        String m = mode == null ? "" : mode.toLowerCase(Locale.ROOT);
-        return switch (m) {
-            case "sample" -> true;
-            case "batch" -> false;
-            default -> throw new IllegalArgumentException("Invalid --margin-norm '" + mode + "': expected sample (per example, the paper) or batch (the reference code).");
-        };
     }
 
     public boolean isPlain() {

@@ -1,5 +1,6 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
 import java.util.List;
@@ -19,5 +20,28 @@ public final class FedAvg implements AggregationStrategy {
     @Override
     public Result aggregate(int round, float[] globalWeights, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
         return new Result(Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates)), state);
+    }
+
+    /** {@code fedavg}: no options. */
+    public static final class Descriptor implements StrategyDescriptor {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "example-weighted mean (McMahan et al. 2017)";
+        }
+
+        @Override
+        public int order() {
+            return 10;
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedAvg();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
 import java.util.List;
@@ -47,5 +49,36 @@ public final class FedAvgM implements AggregationStrategy {
             next[i] = (float) (global[i] - serverLr * vi);
         }
         return new Result(next, new ServerState(Map.of(MOMENTUM, v), state.scalars()));
+    }
+
+    /** {@code fedavgm --server-lr --server-momentum}. */
+    public static final class Descriptor implements StrategyDescriptor {
+        static final Param<Double> SERVER_LR = Param.number("server-lr", 1.0, "server step size eta");
+        static final Param<Double> SERVER_MOMENTUM = Param.number("server-momentum", 0.9, "server momentum beta");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "server momentum (Hsu et al. 2019)";
+        }
+
+        @Override
+        public int order() {
+            return 30;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(SERVER_LR, SERVER_MOMENTUM);
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedAvgM(values.get(SERVER_LR), values.get(SERVER_MOMENTUM));
+        }
     }
 }

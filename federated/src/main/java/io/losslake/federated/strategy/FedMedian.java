@@ -1,5 +1,6 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
 import java.util.List;
@@ -19,5 +20,28 @@ public final class FedMedian implements AggregationStrategy {
     @Override
     public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
         return new Result(Aggregates.median(Aggregates.weightsOf(updates)), state);
+    }
+
+    /** {@code fedmedian}: no options. */
+    public static final class Descriptor implements StrategyDescriptor {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "coordinate-wise median (Yin et al. 2018)";
+        }
+
+        @Override
+        public int order() {
+            return 70;
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedMedian();
+        }
     }
 }

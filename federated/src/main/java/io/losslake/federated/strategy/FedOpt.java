@@ -1,5 +1,7 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
 import java.util.List;
@@ -93,5 +95,103 @@ public final class FedOpt implements AggregationStrategy {
             next[i] = (float) (global[i] + eta * mi / (Math.sqrt(vi) + tau));
         }
         return new Result(next, new ServerState(Map.of(M, m, V, v), state.scalars()));
+    }
+
+    static Param<Double> serverLr(double defaultValue) {
+        return Param.number("server-lr", defaultValue, "server step size eta");
+    }
+
+    static final Param<Double> BETA1 = Param.number("beta1", 0.9, "first-moment decay");
+    static final Param<Double> BETA2 = Param.number("beta2", 0.99, "second-moment decay");
+    static final Param<Double> TAU = Param.number("tau", 0.001, "adaptivity tau");
+
+    /** {@code fedadagrad --server-lr --tau}. */
+    public static final class Adagrad implements StrategyDescriptor {
+        private static final Param<Double> SERVER_LR = serverLr(0.1);
+
+        @Override
+        public String name() {
+            return Variant.ADAGRAD.strategyName;
+        }
+
+        @Override
+        public String summary() {
+            return "adaptive server optimiser, Adagrad (Reddi et al. 2021)";
+        }
+
+        @Override
+        public int order() {
+            return 40;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(SERVER_LR, TAU);
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedOpt(Variant.ADAGRAD, values.get(SERVER_LR), 0, 0, values.get(TAU));
+        }
+    }
+
+    /** {@code fedyogi --server-lr --beta1 --beta2 --tau}. */
+    public static final class Yogi implements StrategyDescriptor {
+        private static final Param<Double> SERVER_LR = serverLr(0.01);
+
+        @Override
+        public String name() {
+            return Variant.YOGI.strategyName;
+        }
+
+        @Override
+        public String summary() {
+            return "adaptive server optimiser, Yogi (Reddi et al. 2021)";
+        }
+
+        @Override
+        public int order() {
+            return 50;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(SERVER_LR, BETA1, BETA2, TAU);
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedOpt(Variant.YOGI, values.get(SERVER_LR), values.get(BETA1), values.get(BETA2), values.get(TAU));
+        }
+    }
+
+    /** {@code fedadam --server-lr --beta1 --beta2 --tau}. */
+    public static final class Adam implements StrategyDescriptor {
+        private static final Param<Double> SERVER_LR = serverLr(0.1);
+
+        @Override
+        public String name() {
+            return Variant.ADAM.strategyName;
+        }
+
+        @Override
+        public String summary() {
+            return "adaptive server optimiser, Adam (Reddi et al. 2021)";
+        }
+
+        @Override
+        public int order() {
+            return 60;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(SERVER_LR, BETA1, BETA2, TAU);
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedOpt(Variant.ADAM, values.get(SERVER_LR), values.get(BETA1), values.get(BETA2), values.get(TAU));
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientProgram;
 import io.losslake.federated.ClientState;
@@ -46,5 +48,35 @@ public final class FedProx implements AggregationStrategy {
     @Override
     public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
         return new Result(Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates)), state);
+    }
+
+    /** {@code fedprox --mu}. */
+    public static final class Descriptor implements StrategyDescriptor {
+        static final Param<Double> MU = Param.number("mu", 0.01, "proximal weight mu");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "proximal term (mu/2)||w - w_global||^2 (Li et al. 2020)";
+        }
+
+        @Override
+        public int order() {
+            return 20;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(MU);
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedProx(values.get(MU));
+        }
     }
 }

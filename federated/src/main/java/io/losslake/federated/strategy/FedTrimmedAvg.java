@@ -1,5 +1,7 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
 import java.util.List;
@@ -32,5 +34,35 @@ public final class FedTrimmedAvg implements AggregationStrategy {
         int n = updates.size();
         int cut = Math.min((int) Math.floor(beta * n), (n - 1) / 2);
         return new Result(Aggregates.trimmedMean(Aggregates.weightsOf(updates), cut), state);
+    }
+
+    /** {@code fedtrimmedavg --trim}. */
+    public static final class Descriptor implements StrategyDescriptor {
+        static final Param<Double> TRIM = Param.number("trim", 0.2, "fraction cut from each end");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "coordinate-wise trimmed mean (Yin et al. 2018)";
+        }
+
+        @Override
+        public int order() {
+            return 80;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(TRIM);
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new FedTrimmedAvg(values.get(TRIM));
+        }
     }
 }

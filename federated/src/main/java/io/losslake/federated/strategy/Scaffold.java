@@ -1,5 +1,7 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.Param;
+import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientProgram;
 import io.losslake.federated.ClientState;
@@ -116,5 +118,35 @@ public final class Scaffold implements AggregationStrategy {
             c[i] = (float) (c[i] + share * meanDc / updates.size());
         }
         return new Result(next, new ServerState(Map.of(SERVER_VARIATE, c), state.scalars()));
+    }
+
+    /** {@code scaffold --server-lr}. */
+    public static final class Descriptor implements StrategyDescriptor {
+        static final Param<Double> SERVER_LR = Param.number("server-lr", 1.0, "server step size eta_g");
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String summary() {
+            return "control variates, option II (Karimireddy et al. 2020)";
+        }
+
+        @Override
+        public int order() {
+            return 90;
+        }
+
+        @Override
+        public List<Param<?>> params() {
+            return List.of(SERVER_LR);
+        }
+
+        @Override
+        public AggregationStrategy create(Values values, Strategies.Context context) {
+            return new Scaffold(values.get(SERVER_LR), context.totalClients());
+        }
     }
 }

@@ -136,7 +136,7 @@ class FusedNetworkTest {
         }
         int side = (int) Math.round(Math.sqrt(features));
         io.losslake.data.DenseClientData data = new io.losslake.data.DenseClientData(0, ids, x, y, new int[] {side, side}, CLASSES);
-        io.losslake.federated.Evaluation dl4j = io.losslake.federated.Evaluator.evaluate(
+        io.losslake.federated.Evaluation dl4j = io.losslake.federated.Dl4jEvaluation.evaluate(
                 ModelFactory.withWeights(model, new OptimizerSpec("sgd", 0.1, 0), w), data);
         io.losslake.federated.Evaluation fused = io.losslake.federated.Evaluator.evaluate(model, w, data);
         assertThat(fused.loss()).isCloseTo(dl4j.loss(), within(1e-5 * dl4j.loss()));

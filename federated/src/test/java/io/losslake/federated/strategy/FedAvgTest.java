@@ -51,8 +51,10 @@ class FedAvgTest {
 
     @Test
     void strategiesAreFoundByNameCaseInsensitively() {
-        assertThat(Strategies.byName("FedAvg")).isInstanceOf(FedAvg.class);
-        assertThatThrownBy(() -> Strategies.byName("fedsgdx"))
+        Strategies.Context context = new Strategies.Context(3, new io.losslake.federated.ParamLayout(
+                List.of(new io.losslake.federated.ParamLayout.Tensor("0_W", 0, 0, 2))));
+        assertThat(Strategies.create("FedAvg", java.util.Map.of(), context)).isInstanceOf(FedAvg.class);
+        assertThatThrownBy(() -> Strategies.create("fedsgdx", java.util.Map.of(), context))
                 .hasMessageStartingWith("Invalid --strategy 'fedsgdx': expected one of fedavg, fedprox");
     }
 }

@@ -3,7 +3,7 @@ package io.losslake.scaling.bench;
 import io.losslake.scaling.fit.Bootstrap;
 import io.losslake.scaling.fit.FitData;
 import io.losslake.scaling.fit.Fitter;
-import io.losslake.scaling.fit.Forms;
+import io.losslake.scaling.fit.Chinchilla;
 import io.losslake.scaling.fit.LawForm;
 import java.io.PrintWriter;
 import java.util.SplittableRandom;
@@ -22,7 +22,7 @@ public final class FitBenchmark {
     }
 
     public static FitData hoffmann(int points, long seed) {
-        LawForm form = new Forms.Chinchilla();
+        LawForm form = new Chinchilla();
         double[] theta = {Math.log(406.4), Math.log(410.7), Math.log(1.69), 0.34, 0.28};
         SplittableRandom r = new SplittableRandom(seed);
         double[][] x = new double[points][];
@@ -38,7 +38,7 @@ public final class FitBenchmark {
 
     public static Figures run(int points, int resamples, PrintWriter out) {
         FitData data = hoffmann(points, 1);
-        LawForm form = new Forms.Chinchilla();
+        LawForm form = new Chinchilla();
         // one small warm-up fit so the JIT has compiled the objective before the clock starts
         Fitter.fitFrom(form, data, form.grid().subList(0, 50), Fitter.Options.DEFAULT);
         long t0 = System.nanoTime();

@@ -26,6 +26,32 @@ public record Extrapolation(Fitter.Fit fit, FitData heldOut, double[] relativeEr
         return p;
     }
 
+    /**
+     * The cutoff that holds out about {@code fraction} of the points, those of largest scale: the
+     * scale at rank floor((1 - fraction)(n - 1)), lowered to the next smaller distinct scale when
+     * the largest scales are equal (so points of one scale are never split and at least one point
+     * lies above).
+     *
+     * @throws IllegalArgumentException when every point has the same scale: nothing to extrapolate to
+     */
+    public static double cutoff(double[][] x, double fraction) {
+        double[] scales = java.util.Arrays.stream(x).mapToDouble(Extrapolation::scale).sorted().toArray();
+        double cutoff = scales[(int) Math.floor((1 - fraction) * (scales.length - 1))];
+        double largest = scales[scales.length - 1];
+        if (cutoff >= largest) {
+            cutoff = Double.NEGATIVE_INFINITY;
+            for (double s : scales) {
+                if (s < largest) {
+                    cutoff = s;
+                }
+            }
+            if (cutoff == Double.NEGATIVE_INFINITY) {
+                throw new IllegalArgumentException("Every point has the same compute scale " + largest + ", so none is larger to extrapolate to.");
+            }
+        }
+        return cutoff;
+    }
+
     public static Extrapolation check(LawForm form, FitData data, double cutoff, Fitter.Options options) {
         List<Integer> below = new ArrayList<>();
         List<Integer> above = new ArrayList<>();
@@ -33,7 +59,7 @@ public record Extrapolation(Fitter.Fit fit, FitData heldOut, double[] relativeEr
             (scale(data.x()[i]) <= cutoff ? below : above).add(i);
         }
         if (above.isEmpty()) {
-            throw new IllegalArgumentException("No point lies above the extrapolation cutoff " + cutoff + "; lower --holdout-above.");
+            throw new IllegalArgumentException("No point lies above the extrapolation cutoff " + cutoff + "; expected a larger point to predict.");
         }
         FitData train = data.select(below.stream().mapToInt(Integer::intValue).toArray());
         FitData test = data.select(above.stream().mapToInt(Integer::intValue).toArray());

@@ -1,5 +1,6 @@
 package io.losslake.scaling.fit;
 
+import io.losslake.common.Descriptor;
 import java.util.List;
 import java.util.Map;
 
@@ -7,13 +8,18 @@ import java.util.Map;
  * A parametric scaling law, fitted in log space: the form predicts log L from the logs of its inputs
  * with parameters theta (log-scales and exponents), and knows its analytic gradient and its grid
  * of starting points. {@link #report} turns theta into the parameters users read (E, A, alpha, ...)
- * and any derived quantities.
+ * and any derived quantities. Each form is one file of this package with a public no-argument
+ * constructor; {@link Forms} finds them all, and {@code fit --form} takes their names.
  */
-public interface LawForm {
-    /** The form's name as users type it. */
-    String name();
+public interface LawForm extends Descriptor {
+    Kind KIND = new Kind("--form", "form", "options");
 
-    /** The inputs, in the order of a point's x values, e.g. [C] or [N, D]. */
+    @Override
+    default Kind kind() {
+        return KIND;
+    }
+
+    /** The inputs, in the order of a point's x values: C (compute), N (parameters) or D (examples seen), e.g. [C] or [N, D]. */
     List<String> inputs();
 
     /** The names of theta's entries. */

@@ -49,21 +49,21 @@ class FitterTest {
     @Test
     void chinchillaRecoversHoffmannsPublishedParameters() {
         double[] theta = {Math.log(406.4), Math.log(410.7), Math.log(1.69), 0.34, 0.28};
-        assertRecovered(new Forms.Chinchilla(), theta, Map.of("E", 1.69, "A", 406.4, "B", 410.7, "alpha", 0.34, "beta", 0.28,
+        assertRecovered(new Chinchilla(), theta, Map.of("E", 1.69, "A", 406.4, "B", 410.7, "alpha", 0.34, "beta", 0.28,
                 "a_N", 0.28 / 0.62, "a_D", 0.34 / 0.62));
     }
 
     @Test
     void powerLawAndKaplanRecoverTheirParameters() {
-        assertRecovered(new Forms.PowerLaw(), new double[] {Math.log(30), 0.12, Math.log(1.8)}, Map.of("E", 1.8, "A", 30.0, "alpha", 0.12));
-        assertRecovered(new Forms.PowerLawNoE(), new double[] {Math.log(50), 0.08}, Map.of("A", 50.0, "alpha", 0.08));
-        assertRecovered(new Forms.Kaplan(), new double[] {Math.log(3e8), Math.log(2e9), Math.log(1.2), 0.3, 0.4},
+        assertRecovered(new PowerLaw(), new double[] {Math.log(30), 0.12, Math.log(1.8)}, Map.of("E", 1.8, "A", 30.0, "alpha", 0.12));
+        assertRecovered(new PowerLawNoE(), new double[] {Math.log(50), 0.08}, Map.of("A", 50.0, "alpha", 0.08));
+        assertRecovered(new Kaplan(), new double[] {Math.log(3e8), Math.log(2e9), Math.log(1.2), 0.3, 0.4},
                 Map.of("E", 1.2, "alpha", 0.3, "beta", 0.4));
     }
 
     @Test
     void theObjectiveIsTheSummedHuberLossOfLogResiduals() {
-        LawForm form = new Forms.PowerLawNoE();
+        LawForm form = new PowerLawNoE();
         double[][] logX = {{0}, {1}, {2}};
         double[] logY = {1.0, 0.9995, 0.5}; // residuals at theta = (1, 0): 0, 0.0005 (quadratic), 0.5 (linear)
         double[] grad = new double[2];
@@ -74,7 +74,7 @@ class FitterTest {
 
     @Test
     void refusesTooFewOrNonPositivePoints() {
-        assertThatThrownBy(() -> Fitter.fit(new Forms.Chinchilla(), new FitData(new double[][] {{1, 2}, {3, 4}}, new double[] {1, 2}),
+        assertThatThrownBy(() -> Fitter.fit(new Chinchilla(), new FitData(new double[][] {{1, 2}, {3, 4}}, new double[] {1, 2}),
                 Fitter.Options.DEFAULT)).hasMessage("The chinchilla form has 5 parameters but only 2 points were given; it needs at least 5.");
         assertThatThrownBy(() -> new FitData(new double[][] {{1}, {0}}, new double[] {1, 1})).hasMessageContaining("positive");
         assertThatThrownBy(() -> new FitData(new double[][] {{1}, {2}}, new double[] {1, -3})).hasMessageContaining("Loss of point 1 is -3.0");
@@ -106,10 +106,23 @@ class FitterTest {
 
     @Test
     void extrapolationFitsBelowTheCutoffAndScoresAbove() {
-        LawForm form = new Forms.PowerLaw();
+        LawForm form = new PowerLaw();
         FitData data = synthetic(form, new double[] {Math.log(30), 0.12, Math.log(1.8)}, 0.002, 3);
         Extrapolation e = Extrapolation.check(form, data, 1e17, Fitter.Options.DEFAULT);
         assertThat(e.heldOut().size()).isGreaterThan(5);
         assertThat(e.meanAbsoluteRelativeError()).isLessThan(0.01);
+    }
+
+    @Test
+    void theExtrapolationCutoffNeverSplitsEqualScalesAndAlwaysLeavesAPointAbove() {
+        double[][] distinct = {{1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}};
+        assertThat(Extrapolation.cutoff(distinct, 0.2)).isEqualTo(8); // rank floor(0.8 * 9) = 7: 9 and 10 held out
+        // the two largest budgets are equal: the rank lands on the top scale, so the cutoff drops below it
+        double[][] tied = {{1}, {2}, {3}, {4}, {4}};
+        assertThat(Extrapolation.cutoff(tied, 0.2)).isEqualTo(3);
+        // N x D is the scale of two-input points
+        assertThat(Extrapolation.cutoff(new double[][] {{1, 2}, {2, 2}, {2, 4}}, 0.5)).isEqualTo(4);
+        assertThatThrownBy(() -> Extrapolation.cutoff(new double[][] {{5}, {5}, {5}}, 0.3))
+                .hasMessageContaining("Every point has the same compute scale");
     }
 }

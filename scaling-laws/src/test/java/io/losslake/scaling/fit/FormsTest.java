@@ -44,14 +44,14 @@ class FormsTest {
         double d = 2e10;
         // E + A/N^alpha + B/D^beta with Hoffmann et al.'s published values
         double[] chin = {Math.log(406.4), Math.log(410.7), Math.log(1.69), 0.34, 0.28};
-        assertThat(new Forms.Chinchilla().predict(chin, new double[] {n, d}))
+        assertThat(new Chinchilla().predict(chin, new double[] {n, d}))
                 .isCloseTo(1.69 + 406.4 / Math.pow(n, 0.34) + 410.7 / Math.pow(d, 0.28), within(1e-12));
         double[] kap = {Math.log(8.8e13), Math.log(5.4e13), Math.log(0.5), 0.076, 0.095};
-        assertThat(new Forms.Kaplan().predict(kap, new double[] {n, d}))
+        assertThat(new Kaplan().predict(kap, new double[] {n, d}))
                 .isCloseTo(0.5 + Math.pow(Math.pow(8.8e13 / n, 0.076 / 0.095) + 5.4e13 / d, 0.095), within(1e-10));
         double[] pow = {Math.log(20), 0.05, Math.log(1.5)};
-        assertThat(new Forms.PowerLaw().predict(pow, new double[] {1e18})).isCloseTo(1.5 + 20 * Math.pow(1e18, -0.05), within(1e-12));
-        assertThat(new Forms.Chinchilla().grid()).hasSize(4500);
+        assertThat(new PowerLaw().predict(pow, new double[] {1e18})).isCloseTo(1.5 + 20 * Math.pow(1e18, -0.05), within(1e-12));
+        assertThat(new Chinchilla().grid()).hasSize(4500);
     }
 
     @Test

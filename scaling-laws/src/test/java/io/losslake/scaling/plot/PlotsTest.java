@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.losslake.scaling.fit.Bootstrap;
 import io.losslake.scaling.fit.FitData;
 import io.losslake.scaling.fit.Fitter;
-import io.losslake.scaling.fit.Forms;
+import io.losslake.scaling.fit.Chinchilla;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +28,7 @@ class PlotsTest {
             }
         }
         FitData data = new FitData(x, y);
-        Fitter.Fit fit = Fitter.fitFrom(new Forms.Chinchilla(), data, new Forms.Chinchilla().grid().subList(0, 200), Fitter.Options.DEFAULT);
+        Fitter.Fit fit = Fitter.fitFrom(new Chinchilla(), data, new Chinchilla().grid().subList(0, 200), Fitter.Options.DEFAULT);
         Bootstrap.Intervals ci = Bootstrap.run(fit, data, 20, 1, 0.95, Fitter.Options.DEFAULT);
         Figure figure = Plots.lossVsCompute("Chinchilla law", List.of(new Plots.Group("synthetic", data, fit, ci)));
         ByteArrayOutputStream png = new ByteArrayOutputStream();

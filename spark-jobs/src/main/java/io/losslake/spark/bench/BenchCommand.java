@@ -4,10 +4,11 @@ import static org.apache.spark.sql.functions.col;
 
 import io.losslake.data.DenseClientData;
 import io.losslake.federated.Minibatches;
-import io.losslake.spark.LakeSession;
-import io.losslake.spark.Main;
 import io.losslake.spark.cli.SparkOptions;
-import io.losslake.spark.cli.UserInputException;
+import io.losslake.spark.jobs.PrepareJob;
+import io.losslake.spark.jobs.PrepareRequest;
+import io.losslake.spark.runtime.LakeSession;
+import io.losslake.spark.runtime.UserInputException;
 import io.losslake.spark.data.ClientDatasets;
 import io.losslake.spark.lake.Lake;
 import io.losslake.spark.lake.Tables;
@@ -16,6 +17,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
@@ -62,35 +64,22 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             List<String[]> table = new ArrayList<>();
-            try (LakeSession session = LakeSession.open("losslake bench prepare", sparkOptions)) {
-                String lake = session.qualifyLake(sparkOptions.lake());
+            try (LakeSession session = sparkOptions.open("losslake bench prepare")) {
+                Lake lake = sparkOptions.lake(session);
                 // A first, unreported prepare pays the JVM's and Spark's one-off start-up costs (class
                 // loading, code generation, Delta's first commit), which are not part of the throughput.
                 long warm = System.nanoTime();
-                StringWriter warmLog = new StringWriter();
-                int warmStatus = Main.execute(new PrintWriter(warmLog), new PrintWriter(warmLog), "prepare", "--input", input,
-                        "--scheme", "iid", "--clients", "10", "--lake", lake, "--plan", "bench-warm-up");
-                if (warmStatus != 0) {
-                    out.print(warmLog);
-                    return warmStatus;
-                }
+                PrepareJob.run(lake, fashionMnist("iid", 10, Map.of(), "bench-warm-up"), new PrintWriter(new StringWriter()));
                 out.printf("warm-up prepare (cold JVM) took %.1f s%n", (System.nanoTime() - warm) / 1e9);
                 for (int n : clients) {
                     // min-size 0: with 10,000 clients a Dirichlet(0.1) draw leaves some of them empty, which is the point
-                    String[] args = {"prepare", "--input", input, "--scheme", "dirichlet", "--alpha", Double.toString(alpha),
-                        "--clients", Integer.toString(n), "--min-size", n > 1000 ? "0" : "10", "--lake", lake,
-                        "--plan", "bench-dirichlet" + alpha + "-c" + n};
+                    PrepareRequest request = fashionMnist("dirichlet", n, Map.of("alpha", Double.toString(alpha), "min-size", n > 1000 ? "0" : "10"),
+                            "bench-dirichlet" + alpha + "-c" + n);
                     PeakMemory.reset();
                     long t0 = System.nanoTime();
-                    StringWriter log = new StringWriter();
-                    int status = Main.execute(new PrintWriter(log), new PrintWriter(log), args);
+                    PrepareJob.run(lake, request, new PrintWriter(new StringWriter()));
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    if (status != 0) {
-                        out.print(log);
-                        return status;
-                    }
-                    long rows = session.spark().read().format("delta").load(lake + "/" + Tables.EXAMPLES)
-                            .where(col("dataset").equalTo("fashion-mnist")).count();
+                    long rows = lake.read(Tables.EXAMPLES).where(col("dataset").equalTo("fashion-mnist")).count();
                     table.add(new String[] {Integer.toString(n), String.format("%.1f", seconds), String.format("%,.0f", rows / seconds),
                         PeakMemory.mib(PeakMemory.heapPeak()), PeakMemory.mib(PeakMemory.rssPeak())});
                     out.printf("prepared %,d clients in %.1f s%n", n, seconds);
@@ -105,6 +94,13 @@ public final class BenchCommand implements Runnable {
             out.println("(rows = examples written, train + test; wall time includes the runs, partitions and partition_stats writes)");
             out.flush();
             return 0;
+        }
+
+        /** Fashion-MNIST from --input, dealt by {@code scheme}. */
+        private PrepareRequest fashionMnist(String scheme, int n, Map<String, String> parameters, String plan) {
+            PrepareRequest d = PrepareRequest.fashionMnist(scheme, n, parameters, plan);
+            return new PrepareRequest(d.format(), input, "fashion-mnist", null, null, null, null, d.testFraction(), null, null, null, scheme, n,
+                    parameters, plan, d.seed());
         }
     }
 
@@ -243,8 +239,8 @@ public final class BenchCommand implements Runnable {
                 throw new UserInputException("Invalid --batch-size " + batchSize + " or --epochs " + epochs + ": expected positive numbers.");
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (LakeSession session = LakeSession.open("losslake bench client-batches", sparkOptions)) {
-                Lake lake = new Lake(session.spark(), session.qualifyLake(sparkOptions.lake()));
+            try (LakeSession session = sparkOptions.open("losslake bench client-batches")) {
+                Lake lake = sparkOptions.lake(session);
                 ClientDatasets.PlanInfo info = ClientDatasets.describe(lake, plan);
                 int slices = session.spark().sparkContext().defaultParallelism() * 2;
 

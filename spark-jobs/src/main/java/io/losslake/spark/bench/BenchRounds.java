@@ -1,17 +1,20 @@
 package io.losslake.spark.bench;
 
-import io.losslake.spark.LakeSession;
-import io.losslake.spark.Main;
-import io.losslake.spark.cli.FederateCommand;
+import io.losslake.federated.simulation.RoundMetrics;
 import io.losslake.spark.cli.SparkOptions;
-import io.losslake.spark.cli.UserInputException;
 import io.losslake.spark.data.ClientDatasets;
-import io.losslake.spark.federated.RoundMetrics;
+import io.losslake.spark.jobs.FederateJob;
+import io.losslake.spark.jobs.FederateRequest;
+import io.losslake.spark.jobs.PrepareJob;
+import io.losslake.spark.jobs.PrepareRequest;
 import io.losslake.spark.lake.Lake;
+import io.losslake.spark.runtime.LakeSession;
+import io.losslake.spark.runtime.UserInputException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,28 +103,25 @@ final class BenchRounds implements Callable<Integer> {
             throw new UserInputException("Invalid bench rounds settings: expected --rounds >= 2 and positive --clients-per-round, --batch-size, --scale-steps, --scale-batch.");
         }
         List<Figures> figures = new ArrayList<>();
-        try (LakeSession session = LakeSession.open("losslake bench rounds", sparkOptions)) {
-            String lakeRoot = session.qualifyLake(sparkOptions.lake());
-            Lake lake = new Lake(session.spark(), lakeRoot);
+        try (LakeSession session = sparkOptions.open("losslake bench rounds")) {
+            Lake lake = sparkOptions.lake(session);
             int slots = session.spark().sparkContext().defaultParallelism();
             List<Integer> counts = clients.stream().sorted().distinct().toList();
             List<String> plans = new ArrayList<>();
             for (int n : counts) {
-                plans.add(ensurePlan(lake, lakeRoot, n, out));
+                plans.add(ensurePlan(lake, n, out));
             }
             String efficiencyWork = "1 epoch, batch " + batchSize;
-            figures.add(run(out, lakeRoot, slots, "efficiency", counts.get(0), plans.get(0), efficiencyWork,
-                    List.of("--local-epochs", "1", "--batch-size", Integer.toString(batchSize))));
+            figures.add(run(out, lake, slots, "efficiency", counts.get(0), plans.get(0), efficiencyWork, 1, 0, batchSize));
             String scaleWork = scaleSteps + " steps x batch " + scaleBatch;
             for (int i = 0; i < counts.size(); i++) {
-                figures.add(run(out, lakeRoot, slots, "scale", counts.get(i), plans.get(i), scaleWork,
-                        List.of("--local-steps", Integer.toString(scaleSteps), "--batch-size", Integer.toString(scaleBatch))));
+                figures.add(run(out, lake, slots, "scale", counts.get(i), plans.get(i), scaleWork, 1, scaleSteps, scaleBatch));
             }
         }
         return figures;
     }
 
-    private String ensurePlan(Lake lake, String lakeRoot, int n, PrintWriter out) {
+    private String ensurePlan(Lake lake, int n, PrintWriter out) {
         boolean iid = n <= 60_000;
         String plan = iid ? "bench-iid-c" + n : "bench-dir1-c" + n;
         try {
@@ -130,31 +130,21 @@ final class BenchRounds implements Callable<Integer> {
         } catch (UserInputException missing) {
             // prepared below
         }
-        List<String> args = new ArrayList<>(List.of("prepare", "--input", input, "--clients", Integer.toString(n), "--lake", lakeRoot, "--plan", plan));
-        args.addAll(iid ? List.of("--scheme", "iid") : List.of("--scheme", "dirichlet", "--alpha", "1", "--min-size", "0"));
         out.printf("preparing plan %s (%,d clients)...%n", plan, n);
         out.flush();
-        StringWriter log = new StringWriter();
-        int status = Main.execute(new PrintWriter(log), new PrintWriter(log), args.toArray(String[]::new));
-        if (status != 0) {
-            throw new IllegalStateException("preparing " + plan + " failed:\n" + log);
-        }
+        PrepareRequest fmnist = PrepareRequest.fashionMnist(iid ? "iid" : "dirichlet", n, iid ? Map.of() : Map.of("alpha", "1", "min-size", "0"), plan);
+        PrepareRequest request = new PrepareRequest(fmnist.format(), input, fmnist.dataset(), fmnist.classes(), null, null, null, fmnist.testFraction(),
+                null, null, null, fmnist.scheme(), fmnist.clients(), fmnist.schemeParameters(), plan, fmnist.seed());
+        PrepareJob.run(lake, request, new PrintWriter(new StringWriter()));
         return plan;
     }
 
-    private Figures run(PrintWriter out, String lakeRoot, int slots, String kind, int n, String plan, String work, List<String> local) {
-        List<String> args = new ArrayList<>(List.of("--plan", plan, "--model", model, "--rounds", Integer.toString(rounds),
-                "--clients-per-round", Integer.toString(perRound), "--decompose-every", "0", "--seed", "7", "--lake", lakeRoot));
-        args.addAll(local);
+    private Figures run(PrintWriter out, Lake lake, int slots, String kind, int n, String plan, String work, int epochs, int steps, int batch) {
+        FederateRequest d = FederateRequest.defaults(plan);
+        FederateRequest request = new FederateRequest(plan, model, rounds, perRound, null, epochs, steps, batch, d.optimizer(), d.lr(), d.momentum(),
+                d.engine(), d.trainer(), d.strategy(), Map.of(), List.of(), null, 0, 0, false, 0, d.decomposeSample(), 1, null, d.commitEvery(), 7);
         PeakMemory.reset();
-        StringWriter log = new StringWriter();
-        FederateCommand.Outcome outcome;
-        try {
-            outcome = FederateCommand.run(args, new PrintWriter(log));
-        } catch (RuntimeException e) {
-            out.print(log);
-            throw e;
-        }
+        FederateJob.Result outcome = FederateJob.run(lake, request, new PrintWriter(new StringWriter()));
         long heap = PeakMemory.heapPeak();
         long rss = PeakMemory.rssPeak();
         List<RoundMetrics> counted = outcome.rounds().subList(1, outcome.rounds().size());

@@ -1,6 +1,6 @@
 package io.losslake.spark.bench;
 
-import io.losslake.spark.cli.UserInputException;
+import io.losslake.spark.runtime.UserInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.losslake.spark.cli;
 
+import io.losslake.spark.runtime.UserInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -31,17 +32,22 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider {
         this.values = values;
     }
 
+    /** The flags that name a file of option values ({@code compare} also calls its {@code --federate-config}). */
+    private static final List<String> FLAGS = List.of("--config", "--federate-config");
+
     /** The {@code --config} argument in {@code args}, if any ({@code --config F} or {@code --config=F}). */
     public static Path findIn(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--")) {
                 return null;
             }
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                return Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--config=")) {
-                return Path.of(args[i].substring("--config=".length()));
+            for (String flag : FLAGS) {
+                if (args[i].equals(flag) && i + 1 < args.length) {
+                    return Path.of(args[i + 1]);
+                }
+                if (args[i].startsWith(flag + "=")) {
+                    return Path.of(args[i].substring(flag.length() + 1));
+                }
             }
         }
         return null;
@@ -91,7 +97,7 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider {
     public void checkKeysAgainst(CommandLine command) {
         Set<String> known = new TreeSet<>();
         for (OptionSpec option : command.getCommandSpec().options()) {
-            if (!option.usageHelp() && !option.versionHelp() && !key(option).equals("config")) {
+            if (!option.usageHelp() && !option.versionHelp() && !FLAGS.contains(option.longestName())) {
                 known.add(key(option));
             }
         }

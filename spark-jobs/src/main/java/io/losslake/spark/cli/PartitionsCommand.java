@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 
 import io.losslake.data.IdxDirectory;
 import io.losslake.data.partition.HeatMap;
-import io.losslake.data.partition.PartitionStats;
-import io.losslake.spark.LakeSession;
+import io.losslake.spark.runtime.LakeSession;
+import io.losslake.spark.runtime.UserInputException;
 import io.losslake.spark.lake.Lake;
 import io.losslake.spark.lake.Tables;
 import java.io.IOException;
@@ -36,15 +36,6 @@ public final class PartitionsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static void printSummary(PrintWriter out, String plan, PartitionStats.Summary s) {
-        out.printf("plan %s: %d clients, %,d examples; sizes min %d / median %.0f / max %d (mean %.1f, std %.1f)%s%n",
-                plan, s.clients(), s.examples(), s.minSize(), s.medianSize(), s.maxSize(), s.meanSize(), s.sizeStd(),
-                s.emptyClients() > 0 ? ", " + s.emptyClients() + " empty" : "");
-        out.printf("  label skew: mean TV %.3f (max %.3f), mean EMD %.3f, mean entropy %.3f nats of %.3f, %.2f classes per client%n",
-                s.meanTvDistance(), s.maxTvDistance(), s.meanEmd(), s.meanEntropy(), s.globalEntropy(), s.meanLabelsPresent());
-        out.flush();
-    }
-
     private static List<Row> statsOf(Lake lake, String plan) {
         if (!lake.exists(Tables.PARTITION_STATS)) {
             throw new UserInputException("The lake " + lake.root() + " has no partition plans yet; run 'losslake prepare' first.");
@@ -67,8 +58,8 @@ public final class PartitionsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (LakeSession session = LakeSession.open("losslake partitions list", sparkOptions)) {
-                Lake lake = new Lake(session.spark(), session.qualifyLake(sparkOptions.lake()));
+            try (LakeSession session = sparkOptions.open("losslake partitions list")) {
+                Lake lake = sparkOptions.lake(session);
                 if (!lake.exists(Tables.PARTITION_STATS)) {
                     out.println("no partition plans in " + lake.root() + " yet; run 'losslake prepare'");
                     return 0;
@@ -113,8 +104,8 @@ public final class PartitionsCommand implements Runnable {
                 throw new UserInputException("--png " + png + ": the folder " + png.getParent() + " does not exist.");
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (LakeSession session = LakeSession.open("losslake partitions show", sparkOptions)) {
-                Lake lake = new Lake(session.spark(), session.qualifyLake(sparkOptions.lake()));
+            try (LakeSession session = sparkOptions.open("losslake partitions show")) {
+                Lake lake = sparkOptions.lake(session);
                 List<Row> rows = statsOf(lake, plan);
                 Row summary = rows.stream().filter(r -> r.getAs("row_kind").equals("summary")).findFirst().orElseThrow();
                 List<Row> clients = rows.stream().filter(r -> r.getAs("row_kind").equals("client"))

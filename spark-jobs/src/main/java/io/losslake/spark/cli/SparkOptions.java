@@ -1,5 +1,7 @@
 package io.losslake.spark.cli;
 
+import io.losslake.spark.lake.Lake;
+import io.losslake.spark.runtime.LakeSession;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -28,5 +30,15 @@ public final class SparkOptions {
 
     public Map<String, String> conf() {
         return conf == null ? Map.of() : conf;
+    }
+
+    /** The Spark session these options ask for (see {@link LakeSession#open}). */
+    public LakeSession open(String appName) {
+        return LakeSession.open(appName, master, conf());
+    }
+
+    /** The lake at {@code --lake} in {@code session}. */
+    public Lake lake(LakeSession session) {
+        return session.lake(lake);
     }
 }

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.losslake.data.DenseClientData;
 import io.losslake.data.partition.FeatureShift;
-import io.losslake.spark.cli.UserInputException;
+import io.losslake.spark.runtime.UserInputException;
 import io.losslake.spark.lake.Lake;
 import io.losslake.spark.lake.Tables;
 import java.util.ArrayList;
@@ -56,6 +56,25 @@ public final class ClientDatasets {
         Row example = lake.read(Tables.EXAMPLES).where(col("dataset").equalTo(dataset)).select("shape").first();
         int[] shape = example.getList(0).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
         return new PlanInfo(partitionId, dataset, summary.getInt(4), summary.getList(3).size(), shape, shifts);
+    }
+
+    /**
+     * The number of classes {@code dataset} was prepared with (its declared {@code --classes}, or
+     * max label + 1): the length of the label histogram of the latest plan prepared on it, since
+     * every prepare writes the dataset together with a plan.
+     *
+     * @throws UserInputException when the lake holds no such dataset
+     */
+    public static int declaredClasses(Lake lake, String dataset) {
+        if (!lake.exists(Tables.PARTITION_STATS)) {
+            throw new UserInputException("The lake " + lake.root() + " has no dataset '" + dataset + "'; run 'losslake prepare' first.");
+        }
+        List<Row> latest = lake.read(Tables.PARTITION_STATS).where(col("dataset").equalTo(dataset).and(col("row_kind").equalTo("summary")))
+                .orderBy(col("run_id").desc()).select("label_counts").limit(1).collectAsList();
+        if (latest.isEmpty()) {
+            throw new UserInputException("The lake " + lake.root() + " has no dataset '" + dataset + "'; run 'losslake prepare' first.");
+        }
+        return latest.get(0).getList(0).size();
     }
 
     /**

@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.storage.StorageLevel;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
  * A run's clients, cached on the executors in Spark partitions that each hold whole clients, plus
@@ -54,6 +58,7 @@ public final class ClientSource {
         return new ClientSource(cached, partitionOf, available, examples);
     }
 
+    /** Every cached client (for tools that want them all, e.g. to train them without Spark). */
     public JavaRDD<ClientData> rdd() {
         return clients;
     }
@@ -63,14 +68,18 @@ public final class ClientSource {
         return partitionOf[clientId];
     }
 
+    /** Only the partitions holding {@code clientIds}, in partition order: one Spark task each. */
+    public JavaRDD<ClientData> prune(int[] clientIds) {
+        TreeSet<Integer> partitions = new TreeSet<>();
+        for (int c : clientIds) {
+            partitions.add(partitionOf(c));
+        }
+        return new JavaRDD<>(PartitionPruningRDD.create(clients.rdd(), new PartitionFilter(partitions)), ClassTag$.MODULE$.apply(ClientData.class));
+    }
+
     /** Ids of the clients that hold data, ascending. */
     public int[] available() {
         return available;
-    }
-
-    /** All client ids the plan names (some may be empty). */
-    public int numClients() {
-        return partitionOf.length;
     }
 
     public long examples() {
@@ -79,5 +88,19 @@ public final class ClientSource {
 
     public void release() {
         clients.unpersist(false);
+    }
+
+    /** Keeps the partitions in a set (a serializable Scala function, as PartitionPruningRDD wants). */
+    private static final class PartitionFilter extends AbstractFunction1<Object, Object> implements java.io.Serializable {
+        private final TreeSet<Integer> keep;
+
+        PartitionFilter(TreeSet<Integer> keep) {
+            this.keep = keep;
+        }
+
+        @Override
+        public Object apply(Object index) {
+            return keep.contains((Integer) index);
+        }
     }
 }

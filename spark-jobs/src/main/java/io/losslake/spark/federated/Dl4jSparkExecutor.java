@@ -4,9 +4,13 @@ import io.losslake.data.ClientData;
 import io.losslake.data.Seeds;
 import io.losslake.federated.LocalTrainer;
 import io.losslake.federated.LocalTraining;
+import io.losslake.federated.Streams;
 import io.losslake.federated.model.LossSpec;
 import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
+import io.losslake.federated.simulation.ClientExecutor;
+import io.losslake.federated.simulation.RoundPlan;
+import io.losslake.federated.simulation.RunSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -27,7 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
- * A FedAvg round through DL4J's own Spark training ({@code --engine dl4j-spark}): the sampled
+ * FedAvg rounds through DL4J's own Spark training ({@code --engine dl4j-spark}), an executor that
+ * returns one averaged model instead of one per client: the sampled
  * clients' local work becomes an RDD of minibatches with one partition per client (the same
  * batches, in the same seeded order, as losslake's engine cuts), and dl4j-spark's
  * ParameterAveragingTrainingMaster trains one worker per partition from the global weights and
@@ -43,17 +48,41 @@ import scala.Tuple2;
  * sizes divisible by the batch size (the tests use such plans); otherwise the two agree
  * statistically.
  */
-final class Dl4jSparkRound {
+public final class Dl4jSparkExecutor implements ClientExecutor {
     private final JavaSparkContext jsc;
+    private final ClientSource clients;
     private final MultiLayerNetwork net;
     private final LocalTraining local;
     private final long seed;
 
-    Dl4jSparkRound(JavaSparkContext jsc, ModelSpec model, LocalTraining local, float[] global, long seed) {
+    public Dl4jSparkExecutor(JavaSparkContext jsc, ClientSource clients, ModelSpec model, RunSettings settings) {
+        refuseUnsupported(settings);
         this.jsc = jsc;
-        this.local = local;
-        this.seed = seed;
-        this.net = ModelFactory.withWeights(model, local.optimizer(), global, LossSpec.CROSS_ENTROPY);
+        this.clients = clients;
+        this.local = settings.local();
+        this.seed = settings.seed();
+        this.net = ModelFactory.withWeights(model, local.optimizer(), new float[(int) model.parameterCount()], LossSpec.CROSS_ENTROPY);
+    }
+
+    /**
+     * Fails with one sentence if {@code settings} ask for more than plain FedAvg through DL4J's
+     * parameter averaging: local epochs, every sampled client reporting, DL4J optimisers, no loss
+     * decomposition, no personal layers or hold-out.
+     */
+    public static void refuseUnsupported(RunSettings settings) {
+        LocalTraining local = settings.local();
+        String unsupported = !"fedavg".equals(settings.strategy()) ? "--strategy " + settings.strategy()
+                : settings.dropout() > 0 || settings.straggle() > 0 ? "--dropout/--straggle"
+                : settings.layers().isPersonalised() ? "--personal-layers"
+                : settings.decomposeEvery() > 0 ? "--decompose-every " + settings.decomposeEvery()
+                : settings.holdout() > 0 ? "--holdout " + settings.holdout()
+                : local.steps() > 0 ? "--local-steps " + local.steps()
+                : !local.optimizer().dl4jTrainable() ? "--optimizer " + local.optimizer().name()
+                : null;
+        if (unsupported != null) {
+            throw new IllegalArgumentException("--engine dl4j-spark runs plain FedAvg through DL4J's parameter averaging (local epochs, "
+                    + "every sampled client reporting, DL4J optimisers, no loss decomposition): it cannot take " + unsupported + ".");
+        }
     }
 
     private ParameterAveragingTrainingMaster master(int workers, int batchesPerWorker) {
@@ -70,17 +99,20 @@ final class Dl4jSparkRound {
                 .build();
     }
 
-    /** What the round did. */
-    record Result(float[] weights, long examples, long batches) {
-    }
-
     /**
-     * Trains the dispatched clients of {@code clients} (one Spark partition each: the engine keeps a
-     * partition per client for plans of up to 256 clients) from {@code global}.
+     * Trains the plan's dispatched clients from its global weights and returns DL4J's average of
+     * their models.
      */
-    Result train(JavaRDD<ClientData> clients, Set<Integer> dispatched, int round, float[] global) {
-        int[] ids = dispatched.stream().mapToInt(Integer::intValue).sorted().toArray();
-        Set<Integer> wanted = Set.copyOf(dispatched);
+    @Override
+    public Trained train(RoundPlan plan) {
+        int[] ids = plan.dispatched();
+        int round = plan.round();
+        float[] global = plan.input().global();
+        Set<Integer> wanted = new java.util.HashSet<>();
+        for (int id : ids) {
+            wanted.add(id);
+        }
+        JavaRDD<ClientData> clients = this.clients.prune(ids);
         // one partition per client, in client order: DL4J runs one worker per partition
         JavaRDD<ClientData> perClient = clients.filter(c -> wanted.contains(c.clientId()))
                 .mapToPair(c -> new Tuple2<>(c.clientId(), c)).partitionBy(new OnePerClient(ids)).values();
@@ -91,14 +123,14 @@ final class Dl4jSparkRound {
             long total = counts.stream().mapToLong(c -> c[0]).sum();
             long busiest = counts.stream().mapToLong(c -> c[0]).max().orElse(0);
             long examples = counts.stream().mapToLong(c -> c[1]).sum();
-            if (counts.size() != dispatched.size()) {
+            if (counts.size() != ids.length) {
                 throw new IllegalStateException("dl4j-spark needs one Spark partition per sampled client; got " + counts.size()
-                        + " partitions for " + dispatched.size() + " clients");
+                        + " partitions for " + ids.length + " clients");
             }
             net.setParams(Nd4j.createFromArray(global).reshape(1, global.length));
-            SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master(dispatched.size(), (int) Math.min(Integer.MAX_VALUE, busiest)));
+            SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master(ids.length, (int) Math.min(Integer.MAX_VALUE, busiest)));
             MultiLayerNetwork trained = spark.fit(batches);
-            return new Result(trained.params().dup().toFloatVector(), examples, total);
+            return Trained.averaged(trained.params().dup().toFloatVector(), examples);
         } finally {
             batches.unpersist(false);
         }

@@ -4,11 +4,18 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 
 import io.losslake.federated.ClientState;
+import io.losslake.federated.simulation.Checkpoint;
+import io.losslake.federated.simulation.ClientReport;
+import io.losslake.federated.simulation.RoundRecord;
+import io.losslake.federated.simulation.RoundSink;
 import io.losslake.federated.strategy.ServerState;
+import io.losslake.spark.lake.AsyncAppender;
 import io.losslake.spark.lake.Lake;
+import io.losslake.spark.lake.Rows;
 import io.losslake.spark.lake.Tables;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,34 +26,130 @@ import org.apache.spark.sql.RowFactory;
 import scala.collection.JavaConverters;
 
 /**
- * A run's durable state in the lake: per-round checkpoints of the global weights and server state,
- * and the clients' own state (control variates, personal layers). Client state is read per round
- * for the sampled clients only, so the driver never holds every client's state.
+ * A run's rounds and client state in the lake: {@code round_metrics}, {@code client_metrics} and
+ * {@code checkpoints} (the global weights and server state after each round), and
+ * {@code client_state} (control variates, personal layers), read back per round for the sampled
+ * clients only so the driver never holds every client's state. Appends run on a background thread
+ * so the next round trains while one is committed. Rounds' rows are committed together at most
+ * every {@code commitEverySeconds} (each Delta commit costs CPU the clients would use), and every
+ * round when clients keep state; a round's checkpoint is always queued after its other rows and its
+ * clients' state, so a killed run resumes from a round whose rows are all in the lake.
  */
-public final class LakeState {
+public final class LakeSink implements RoundSink {
+    /** The default of {@code --commit-every}. */
+    public static final double COMMIT_EVERY_SECONDS = 10;
     private final Lake lake;
     private final String runId;
+    private final boolean recordRounds;
+    private final boolean commitEveryRound;
+    private final long commitEveryNanos;
+    private final AsyncAppender out;
+    private final List<Row> pendingClients = new ArrayList<>();
+    private final List<Row> pendingRounds = new ArrayList<>();
+    private final List<Row> pendingCheckpoints = new ArrayList<>();
+    private long lastCommit = System.nanoTime();
 
-    public LakeState(Lake lake, String runId) {
+    /**
+     * @param recordRounds       write round_metrics, client_metrics and checkpoints (a sweep's federated runs record their
+     *                           own points instead, keeping only client state here, and are not resumable mid-run)
+     * @param commitEveryRound   commit each round's rows at once (runs whose clients keep state)
+     * @param commitEverySeconds otherwise, commit finished rounds' rows together at most this often
+     */
+    public LakeSink(Lake lake, String runId, boolean recordRounds, boolean commitEveryRound, double commitEverySeconds) {
         this.lake = lake;
         this.runId = runId;
+        this.recordRounds = recordRounds;
+        this.commitEveryRound = commitEveryRound;
+        this.commitEveryNanos = (long) (commitEverySeconds * 1e9);
+        this.out = new AsyncAppender(lake);
     }
 
-    /** A checkpoint: the last completed round, its global weights and server state. */
-    public record Checkpoint(int round, float[] weights, ServerState state) {
+    @Override
+    public Map<Integer, ClientState> clientStates(int[] clients, int round) {
+        out.flush(); // the states the previous round queued
+        Map<Integer, ClientState> states = new HashMap<>();
+        if (clients.length == 0 || !lake.exists(Tables.CLIENT_STATE)) {
+            return states;
+        }
+        Object[] ids = new Object[clients.length];
+        for (int i = 0; i < clients.length; i++) {
+            ids[i] = clients[i];
+        }
+        Column mine = col("run_id").equalTo(runId).and(col("client_id").isin(ids)).and(col("round").lt(round));
+        // first the (client, round) pairs, reading only small columns; then just those rows' tensors
+        List<Row> latest = lake.read(Tables.CLIENT_STATE).where(mine).groupBy("client_id").agg(max("round").as("round")).collectAsList();
+        if (latest.isEmpty()) {
+            return states;
+        }
+        Column wanted = null;
+        for (Row r : latest) {
+            Column one = col("client_id").equalTo(r.getInt(0)).and(col("round").equalTo(r.getInt(1)));
+            wanted = wanted == null ? one : wanted.or(one);
+        }
+        for (Row r : lake.read(Tables.CLIENT_STATE).where(col("run_id").equalTo(runId).and(wanted)).collectAsList()) {
+            Map<String, float[]> tensors = new TreeMap<>();
+            r.<String, scala.collection.Seq<Object>>getJavaMap(r.fieldIndex("tensors")).forEach((k, v) -> tensors.put(k, floats(v)));
+            states.put(r.getAs("client_id"), new ClientState(tensors));
+        }
+        return states;
     }
 
-    public Row checkpointRow(int round, float[] weights, ServerState state) {
-        return RowFactory.create(runId, round, weights, scalaMap(new TreeMap<>(state.tensors())), scalaMap(new TreeMap<>(state.scalars())),
-                Timestamp.from(Instant.now()));
+    @Override
+    public void record(RoundRecord round) {
+        int r = round.metrics().round();
+        List<Row> stateRows = new ArrayList<>();
+        round.states().forEach((client, state) -> stateRows.add(RowFactory.create(runId, r, client, Rows.map(new TreeMap<>(state.tensors())),
+                Timestamp.from(Instant.now()))));
+        out.append(Tables.CLIENT_STATE, Tables.CLIENT_STATE_SCHEMA, stateRows);
+        if (!recordRounds) {
+            return;
+        }
+        for (ClientReport c : round.clients()) {
+            pendingClients.add(LakeRows.client(runId, r, c));
+        }
+        pendingRounds.add(LakeRows.round(round.metrics()));
+        Checkpoint cp = round.checkpoint();
+        pendingCheckpoints.add(RowFactory.create(runId, cp.round(), cp.weights(), Rows.map(new TreeMap<>(cp.state().tensors())),
+                Rows.map(new TreeMap<>(cp.state().scalars())), Timestamp.from(Instant.now())));
+        if (commitEveryRound) {
+            commitPending();
+            out.flush(); // durable before the round is reported, and read back by the next one
+        } else if (System.nanoTime() - lastCommit >= commitEveryNanos) {
+            commitPending();
+        }
     }
 
-    public Row clientStateRow(int round, int clientId, ClientState state) {
-        return RowFactory.create(runId, round, clientId, scalaMap(new TreeMap<>(state.tensors())), Timestamp.from(Instant.now()));
+    private void commitPending() {
+        if (pendingRounds.isEmpty()) {
+            return;
+        }
+        out.append(Tables.CLIENT_METRICS, Tables.CLIENT_METRICS_SCHEMA, new ArrayList<>(pendingClients));
+        out.append(Tables.ROUND_METRICS, Tables.ROUND_METRICS_SCHEMA, new ArrayList<>(pendingRounds));
+        // last: a round is complete in the lake once its checkpoint is
+        out.append(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, new ArrayList<>(pendingCheckpoints));
+        pendingClients.clear();
+        pendingRounds.clear();
+        pendingCheckpoints.clear();
+        lastCommit = System.nanoTime();
     }
 
-    /** The latest checkpoint of this run, or null. */
-    public Checkpoint latestCheckpoint() {
+    @Override
+    public void flush() {
+        commitPending();
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            flush();
+        } finally {
+            out.close();
+        }
+    }
+
+    /** The latest checkpoint of {@code runId} in the lake (with the FLOPs trained up to it), or null. */
+    public static Checkpoint latestCheckpoint(Lake lake, String runId) {
         if (!lake.exists(Tables.CHECKPOINTS)) {
             return null;
         }
@@ -59,40 +162,21 @@ public final class LakeState {
         r.<String, scala.collection.Seq<Object>>getJavaMap(r.fieldIndex("state_tensors")).forEach((k, v) -> tensors.put(k, floats(v)));
         Map<String, Double> scalars = new TreeMap<>();
         r.<String, Object>getJavaMap(r.fieldIndex("state_scalars")).forEach((k, v) -> scalars.put(k, ((Number) v).doubleValue()));
-        return new Checkpoint(r.getAs("round"), floats(r.getList(r.fieldIndex("weights"))), new ServerState(tensors, scalars));
+        int round = r.getAs("round");
+        return new Checkpoint(round, floats(r.getList(r.fieldIndex("weights"))), new ServerState(tensors, scalars), trainFlops(lake, runId, round));
     }
 
-    /** The latest state before {@code round} of each of {@code clients} that has one. */
-    public Map<Integer, ClientState> clientStates(int[] clients, int round) {
-        Map<Integer, ClientState> out = new HashMap<>();
-        if (clients.length == 0 || !lake.exists(Tables.CLIENT_STATE)) {
-            return out;
+    private static double trainFlops(Lake lake, String runId, int round) {
+        if (!lake.exists(Tables.ROUND_METRICS)) {
+            return 0;
         }
-        Object[] ids = new Object[clients.length];
-        for (int i = 0; i < clients.length; i++) {
-            ids[i] = clients[i];
-        }
-        Column mine = col("run_id").equalTo(runId).and(col("client_id").isin(ids)).and(col("round").lt(round));
-        // first the (client, round) pairs, reading only small columns; then just those rows' tensors
-        List<Row> latest = lake.read(Tables.CLIENT_STATE).where(mine).groupBy("client_id").agg(max("round").as("round")).collectAsList();
-        if (latest.isEmpty()) {
-            return out;
-        }
-        Column wanted = null;
-        for (Row r : latest) {
-            Column one = col("client_id").equalTo(r.getInt(0)).and(col("round").equalTo(r.getInt(1)));
-            wanted = wanted == null ? one : wanted.or(one);
-        }
-        for (Row r : lake.read(Tables.CLIENT_STATE).where(col("run_id").equalTo(runId).and(wanted)).collectAsList()) {
-            Map<String, float[]> tensors = new TreeMap<>();
-            r.<String, scala.collection.Seq<Object>>getJavaMap(r.fieldIndex("tensors")).forEach((k, v) -> tensors.put(k, floats(v)));
-            out.put(r.getAs("client_id"), new ClientState(tensors));
-        }
-        return out;
+        List<Row> rows = lake.read(Tables.ROUND_METRICS).where(col("run_id").equalTo(runId).and(col("round").equalTo(round)))
+                .select("train_flops").collectAsList();
+        return rows.isEmpty() || rows.get(0).isNullAt(0) ? 0 : rows.get(0).getDouble(0);
     }
 
-    /** Deletes this run's rows of rounds after {@code round}: what a killed run wrote past its last checkpoint. */
-    public void discardAfter(int round) {
+    /** Deletes {@code runId}'s rows of rounds after {@code round}: what a killed run wrote past its last checkpoint. */
+    public static void discardAfter(Lake lake, String runId, int round) {
         for (String table : List.of(Tables.ROUND_METRICS, Tables.CLIENT_METRICS, Tables.CLIENT_STATE, Tables.CHECKPOINTS)) {
             if (lake.exists(table)) {
                 lake.delta(table).delete(col("run_id").equalTo(runId).and(col("round").gt(round)));
@@ -110,9 +194,5 @@ public final class LakeState {
             out[i] = ((Number) values.get(i)).floatValue();
         }
         return out;
-    }
-
-    static <K, V> scala.collection.Map<K, V> scalaMap(Map<K, V> map) {
-        return JavaConverters.mapAsScalaMap(new java.util.LinkedHashMap<>(map));
     }
 }

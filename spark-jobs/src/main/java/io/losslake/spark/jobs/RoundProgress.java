@@ -1,6 +1,6 @@
-package io.losslake.spark.cli;
+package io.losslake.spark.jobs;
 
-import io.losslake.spark.federated.RoundMetrics;
+import io.losslake.federated.simulation.RoundMetrics;
 import java.io.PrintWriter;
 import java.util.List;
 

@@ -1,14 +1,11 @@
-package io.losslake.spark.cli;
+package io.losslake.spark.lake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
-/** The JSON written into the runs table. */
+/** The JSON written into the runs table (configurations, results) and read back to resume a run. */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -23,15 +20,12 @@ public final class Json {
         }
     }
 
-    /** Every option's effective value, so a run can be repeated (or resumed) from its row in {@code runs}. */
-    public static String options(CommandSpec spec) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (OptionSpec option : spec.options()) {
-            if (!option.usageHelp() && !option.versionHelp()) {
-                Object value = option.getValue();
-                values.put(option.longestName().replaceFirst("^-+", ""), value instanceof Path ? value.toString() : value);
-            }
+    /** A JSON object as a map, e.g. a run's stored configuration. */
+    public static Map<String, Object> map(String json) {
+        try {
+            return MAPPER.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not a JSON object: " + e.getOriginalMessage(), e);
         }
-        return of(values);
     }
 }

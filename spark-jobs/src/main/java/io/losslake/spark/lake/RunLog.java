@@ -13,13 +13,23 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@code runs} table: one row per run, inserted RUNNING at start and updated once at the end. */
+/**
+ * The {@code runs} table: one row per run, inserted RUNNING at start and updated once at the end.
+ * {@link #record} is the one place a run's start and end are logged: every job runs its work
+ * through it.
+ */
 public final class RunLog {
+    private static final Logger LOG = LoggerFactory.getLogger(RunLog.class);
+
     public static final String RUNNING = "RUNNING";
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";
@@ -51,6 +61,55 @@ public final class RunLog {
                 run.runId(), run.command(), RUNNING, run.seed(), run.dataset(), run.configJson(),
                 Timestamp.from(run.startedAt()), null, null, null, null,
                 version, spark.version(), spark.sparkContext().master(), spark.sparkContext().applicationId())));
+    }
+
+    /**
+     * How a run ended, for its row.
+     *
+     * @param status {@link #SUCCEEDED} or {@link #FAILED}
+     * @param result what it produced (written as JSON), or null
+     * @param error  why it failed, or null
+     */
+    public record Ending(String status, Object result, String error) {
+        public static Ending succeeded(Object result) {
+            return new Ending(SUCCEEDED, result, null);
+        }
+    }
+
+    /**
+     * Runs {@code work} as the run {@code start} describes: inserts its RUNNING row (or, for a
+     * resumed run, marks its row RUNNING again), does the work, and marks the row with how it
+     * ended; if the work throws, the row says FAILED and why, and the exception goes on.
+     *
+     * @param resumed whether {@code start.runId()} already has a row
+     * @param ending  how the work's value ended the run
+     */
+    public <T> T record(Start start, boolean resumed, String version, Supplier<T> work, Function<T, Ending> ending) {
+        if (resumed) {
+            markRunning(start.runId());
+        } else {
+            start(start, version);
+        }
+        LOG.info("run {} ({}) {}", start.runId(), start.command(), resumed ? "resumed" : "started");
+        T value;
+        try {
+            value = work.get();
+        } catch (RuntimeException | Error e) {
+            double seconds = secondsSince(start.startedAt());
+            LOG.info("run {} ({}) FAILED after {} s: {}", start.runId(), start.command(), seconds, e.getMessage());
+            finish(start.runId(), FAILED, Instant.now(), seconds, null, String.valueOf(e.getMessage()));
+            throw e;
+        }
+        Ending end = ending.apply(value);
+        double seconds = secondsSince(start.startedAt());
+        finish(start.runId(), end.status(), Instant.now(), seconds, end.result() == null ? null : Json.of(end.result()), end.error());
+        LOG.info("run {} ({}) {} in {} s", start.runId(), start.command(), end.status(), seconds);
+        return value;
+    }
+
+    /** Seconds from {@code since} to now, to the millisecond. */
+    public static double secondsSince(Instant since) {
+        return (Instant.now().toEpochMilli() - since.toEpochMilli()) / 1000.0;
     }
 
     /** Marks a run RUNNING again (a resumed run). */

@@ -1,7 +1,6 @@
-package io.losslake.spark;
+package io.losslake.spark.runtime;
 
-import io.losslake.spark.cli.SparkOptions;
-import io.losslake.spark.cli.UserInputException;
+import io.losslake.spark.lake.Lake;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -16,8 +15,8 @@ import org.apache.spark.sql.SparkSession;
  * If a session already exists in this JVM (a notebook, a test) it is reused and left running.
  */
 public final class LakeSession implements AutoCloseable {
-    static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
-    static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+    public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+    public static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
     private final SparkSession spark;
     private final boolean owned;
@@ -27,7 +26,13 @@ public final class LakeSession implements AutoCloseable {
         this.owned = owned;
     }
 
-    public static LakeSession open(String appName, SparkOptions options) {
+    /**
+     * The session for a command or job.
+     *
+     * @param master the master asked for on our command line, or null (spark-submit's, else embedded {@code local[*]})
+     * @param conf   extra Spark settings asked for on our command line
+     */
+    public static LakeSession open(String appName, String master, Map<String, String> conf) {
         SparkSession existing = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
         if (existing != null && existing.sparkContext().isStopped()) {
             // a session an earlier command in this JVM stopped: forget it and start afresh
@@ -38,38 +43,43 @@ public final class LakeSession implements AutoCloseable {
         if (existing != null) {
             return new LakeSession(existing, false);
         }
-        SparkConf conf = new SparkConf(); // picks up spark.* system properties, i.e. spark-submit's settings
-        if (options.master() != null) {
-            conf.set("spark.master", options.master());
+        SparkConf spark = new SparkConf(); // picks up spark.* system properties, i.e. spark-submit's settings
+        if (master != null) {
+            spark.set("spark.master", master);
         }
-        for (Map.Entry<String, String> e : options.conf().entrySet()) {
-            conf.set(e.getKey(), e.getValue());
+        for (Map.Entry<String, String> e : conf.entrySet()) {
+            spark.set(e.getKey(), e.getValue());
         }
-        if (!conf.contains("spark.master")) {
-            conf.set("spark.master", "local[*]"); // embedded: nobody chose a master
+        if (!spark.contains("spark.master")) {
+            spark.set("spark.master", "local[*]"); // embedded: nobody chose a master
         }
-        boolean embedded = conf.get("spark.master").startsWith("local");
-        conf.setIfMissing("spark.app.name", appName);
-        String extensions = conf.get("spark.sql.extensions", "");
+        boolean embedded = spark.get("spark.master").startsWith("local");
+        spark.setIfMissing("spark.app.name", appName);
+        String extensions = spark.get("spark.sql.extensions", "");
         if (!extensions.contains(DELTA_EXTENSION)) {
-            conf.set("spark.sql.extensions", extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
+            spark.set("spark.sql.extensions", extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
         }
-        conf.setIfMissing("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+        spark.setIfMissing("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
         // ND4J must run one OpenMP thread per Spark task (STACK.md: 20x faster on small machines).
-        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        spark.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
         if (embedded) {
-            conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-            conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+            spark.setIfMissing("spark.ui.showConsoleProgress", "false");
+            spark.setIfMissing("spark.sql.shuffle.partitions", "8");
             // Delta rebuilds table state with 50 partitions by default: 50 tiny tasks per update on a laptop.
-            conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
-            conf.setIfMissing("spark.driver.host", "127.0.0.1");
-            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            spark.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
+            spark.setIfMissing("spark.driver.host", "127.0.0.1");
+            spark.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
-        return new LakeSession(SparkSession.builder().config(conf).getOrCreate(), true);
+        return new LakeSession(SparkSession.builder().config(spark).getOrCreate(), true);
     }
 
     public SparkSession spark() {
         return spark;
+    }
+
+    /** The lake at {@code root} (qualified, see {@link #qualifyLake}). */
+    public Lake lake(String root) {
+        return new Lake(spark, qualifyLake(root));
     }
 
     /** Resolves the lake root to a qualified path, failing with a user-facing sentence if its filesystem is unusable. */

@@ -1,4 +1,4 @@
-package io.losslake.spark.cli;
+package io.losslake.spark.runtime;
 
 /**
  * Input a user can fix (a bad option, a missing or corrupt file): the command line prints the

@@ -1,4 +1,4 @@
-package io.losslake.spark;
+package io.losslake.spark.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,9 +4,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A linear term {@code <v, w>} whose gradient is the constant {@code v}: SCAFFOLD's drift
- * correction (Karimireddy et al., 2020), with v = c - c_i, turns each local step into
- * w <- w - lr (g_i(w) - c_i + c).
+ * A linear term {@code <v, w>} whose gradient is the constant {@code v}: the paper's form of
+ * SCAFFOLD's drift correction (Karimireddy et al., 2020), v = c - c_i, which turns each local step
+ * into w <- w - lr (g_i(w) - c_i + c). Scaffold applies the correction outside the optimiser
+ * instead (ClientProgram.stepCorrection); this term is the reference its tests compare against.
  */
 public final class LinearTerm implements GradientTerm {
     private static final long serialVersionUID = 1L;

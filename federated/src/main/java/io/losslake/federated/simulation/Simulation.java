@@ -1,0 +1,272 @@
+package io.losslake.federated.simulation;
+
+import io.losslake.data.ClientData;
+import io.losslake.data.Seeds;
+import io.losslake.federated.ClientFailure;
+import io.losslake.federated.ClientState;
+import io.losslake.federated.ClientUpdate;
+import io.losslake.federated.Evaluation;
+import io.losslake.federated.Evaluator;
+import io.losslake.federated.LossDecomposition;
+import io.losslake.federated.ParamLayout;
+import io.losslake.federated.Streams;
+import io.losslake.federated.model.ModelFactory;
+import io.losslake.federated.model.ModelSpec;
+import io.losslake.federated.model.OptimizerSpec;
+import io.losslake.federated.strategy.AggregationStrategy;
+import io.losslake.federated.strategy.ServerState;
+import io.losslake.federated.strategy.Strategies;
+import io.losslake.scaling.Flops;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A federated run's round loop, engine-free: per round it plans ({@link RoundPlanner}: sampling,
+ * fates, the strategy's client program), reads the dispatched clients' state from the sink, has the
+ * executor train them, refuses updates holding NaN or infinity, aggregates with the strategy (which
+ * is told successes and failures apart), evaluates the global model, computes the telemetry and the
+ * loss decomposition, and records the round and its checkpoint in the sink. It knows neither where
+ * clients run ({@link ClientExecutor}) nor where rows go ({@link RoundSink}); the same settings and
+ * seed give bit-identical rounds on every executor, and a run resumed from a checkpoint continues
+ * exactly as if it had never stopped.
+ */
+public final class Simulation {
+    private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
+    private static final OptimizerSpec LAYOUT_ONLY = new OptimizerSpec("sgd", 0.01, 0);
+
+    /**
+     * A run, decided and validated before any engine starts.
+     *
+     * @param available           ids of the clients holding data, ascending
+     * @param test                the test split the global model is evaluated on
+     * @param decompositionSample the fixed sample of global training data for the loss decomposition; null when it is off
+     */
+    public record Setup(String runId, RunSettings settings, ModelSpec model, int[] available, ClientData test, ClientData decompositionSample) {
+    }
+
+    /** Told each round's metrics and the new global weights. */
+    @FunctionalInterface
+    public interface RoundListener {
+        void round(RoundMetrics metrics, float[] globalWeights);
+    }
+
+    private final Setup setup;
+    private final ParamLayout layout;
+    private final AggregationStrategy strategy;
+    private final RoundPlanner planner;
+    private final double flopsPerExample;
+
+    /**
+     * @throws IllegalArgumentException one sentence naming a setting this model or plan cannot take
+     */
+    public Simulation(Setup setup) {
+        this.setup = setup;
+        RunSettings settings = setup.settings();
+        this.layout = layoutOf(setup.model());
+        settings.layers().validate(layout);
+        this.strategy = Strategies.create(settings.strategy(), settings.strategyOptions(), new Strategies.Context(setup.available().length, layout));
+        if (settings.decomposeEvery() > 0 && setup.decompositionSample() == null) {
+            throw new IllegalArgumentException("the loss decomposition needs a sample of the training data");
+        }
+        this.planner = new RoundPlanner(settings, setup.available(), strategy);
+        this.flopsPerExample = trainingFlopsPerExample(setup.model());
+    }
+
+    /** What every dispatched client runs, for executors to ship to where clients live. */
+    public ClientRunner clientRunner() {
+        RunSettings s = setup.settings();
+        return new ClientRunner(setup.model(), layout, s.local(), s.layers(), s.holdout(), s.seed());
+    }
+
+    public AggregationStrategy strategy() {
+        return strategy;
+    }
+
+    public ParamLayout layout() {
+        return layout;
+    }
+
+    /** Clients sampled per round. */
+    public int clientsPerRound() {
+        return planner.perRound();
+    }
+
+    /** Whether clients keep state between rounds (the strategy's control variates, personal layers): the sink is read every round. */
+    public boolean keepsClientState() {
+        return setup.settings().layers().isPersonalised() || strategy.keepsClientState();
+    }
+
+    /** The global model every run with this model and seed starts from. */
+    public static float[] initialWeights(ModelSpec model, long seed) {
+        return ModelFactory.weightsOf(ModelFactory.initialised(model, LAYOUT_ONLY, Seeds.derive(seed, Streams.INITIAL_WEIGHTS)));
+    }
+
+    /** Where each parameter tensor of {@code model} lives in its flat weights. */
+    public static ParamLayout layoutOf(ModelSpec model) {
+        return ParamLayout.of(ModelFactory.withWeights(model, LAYOUT_ONLY, new float[(int) model.parameterCount()]));
+    }
+
+    /** Training FLOPs per example of the model (forward and backward). */
+    public static double trainingFlopsPerExample(ModelSpec model) {
+        return Flops.trainingPerExample(model.layers().stream()
+                .map(l -> new Flops.Layer(l.kind(), l.in(), l.out(), l.kernel(), l.outHeight(), l.outWidth())).toList());
+    }
+
+    /**
+     * Runs the rounds after {@code from} (null: from the start), recording each in {@code sink} and
+     * telling {@code listener} as each round's metrics are known; flushes the sink at the end.
+     *
+     * @return the final global weights
+     */
+    public float[] run(ClientExecutor executor, RoundSink sink, Checkpoint from, RoundListener listener) {
+        RunSettings settings = setup.settings();
+        float[] global = from == null ? initialWeights(setup.model(), settings.seed()) : from.weights();
+        ServerState state = from == null ? strategy.initialState(global) : from.state();
+        double flops = from == null ? 0 : from.trainFlops();
+        boolean stateful = keepsClientState();
+        for (int round = from == null ? 1 : from.round() + 1; round <= settings.rounds(); round++) {
+            long start = System.nanoTime();
+            RoundPlan plan = planner.plan(round, global, state);
+            if (stateful) {
+                plan = plan.withStates(sink.clientStates(plan.dispatched(), round));
+            }
+            long trainStart = System.nanoTime();
+            ClientExecutor.Trained trained = plan.work().isEmpty() ? ClientExecutor.Trained.of(List.of()) : executor.train(plan);
+            double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
+
+            Accepted accepted = accept(plan, trained.outcomes(), stateful);
+            if (trained.averaged() != null) {
+                global = trained.averaged().weights(); // the engine's average is the round's FedAvg step
+            } else if (!accepted.updates.isEmpty()) {
+                AggregationStrategy.Result result = strategy.aggregate(round, global, accepted.updates, accepted.failures, state);
+                global = result.weights();
+                state = result.state();
+            } else {
+                LOG.warn("run {} round {}: no client update arrived; the global model is unchanged", setup.runId(), round);
+            }
+            Evaluation test = plan.evaluate() ? Evaluator.evaluate(setup.model(), global, setup.test()) : null;
+            LossDecomposition decomposition = plan.input().decompose() && !accepted.updates.isEmpty()
+                    ? decompose(accepted.updates, Evaluator.evaluate(setup.model(), global, setup.decompositionSample()).loss()) : null;
+            long examples = trained.averaged() != null ? trained.averaged().examples() : processed(accepted.updates);
+            flops += flopsPerExample * examples;
+            RoundMetrics metrics = metrics(plan, trained, accepted, test, decomposition, examples, flops, start, trainingSeconds);
+            sink.record(new RoundRecord(metrics, accepted.reports, accepted.states, new Checkpoint(round, global, state, flops)));
+            listener.round(metrics, global);
+        }
+        sink.flush();
+        return global;
+    }
+
+    /** A round's updates after refusing the non-finite ones. */
+    private record Accepted(List<ClientOutcome> outcomes, List<ClientUpdate> updates, List<ClientFailure> failures, List<ClientReport> reports,
+                            Map<Integer, ClientState> states, int rejected) {
+    }
+
+    private Accepted accept(RoundPlan plan, List<ClientOutcome> unordered, boolean stateful) {
+        List<ClientOutcome> outcomes = new ArrayList<>(unordered);
+        outcomes.sort(Comparator.comparingInt(o -> o.update().clientId()));
+        List<ClientUpdate> updates = new ArrayList<>();
+        List<ClientFailure> failures = new ArrayList<>(plan.failures());
+        List<ClientReport> reports = new ArrayList<>();
+        Map<Integer, ClientState> states = new LinkedHashMap<>();
+        int rejected = 0;
+        for (ClientOutcome o : outcomes) {
+            ClientUpdate u = o.update();
+            String status;
+            if (!u.isFinite()) {
+                LOG.warn("run {} round {}: client {} sent an update with NaN or infinity; it is refused", setup.runId(), plan.round(), u.clientId());
+                failures.add(new ClientFailure(u.clientId(), ClientFailure.REJECTED));
+                rejected++;
+                status = ClientFailure.REJECTED;
+            } else {
+                updates.add(u);
+                status = u.partial() ? ClientReport.PARTIAL : ClientReport.OK;
+                if (stateful) {
+                    states.put(u.clientId(), u.state());
+                }
+            }
+            reports.add(new ClientReport(u.clientId(), status, u, o.updateNorm()));
+        }
+        for (ClientFailure f : plan.failures()) {
+            reports.add(new ClientReport(f.clientId(), f.reason(), null, Double.NaN));
+        }
+        failures.sort(Comparator.comparingInt(ClientFailure::clientId));
+        return new Accepted(outcomes, updates, failures, reports, states, rejected);
+    }
+
+    private static long processed(List<ClientUpdate> updates) {
+        long examples = 0;
+        for (ClientUpdate u : updates) {
+            examples += u.examplesProcessed();
+        }
+        return examples;
+    }
+
+    private RoundMetrics metrics(RoundPlan plan, ClientExecutor.Trained trained, Accepted accepted, Evaluation test, LossDecomposition decomposition,
+                                 long examples, double flops, long start, double trainingSeconds) {
+        double lossSum = 0;
+        long lossExamples = 0;
+        double personal = 0;
+        double globalHeld = 0;
+        int heldCount = 0;
+        double[] losses = new double[accepted.updates.size()];
+        for (int i = 0; i < losses.length; i++) {
+            ClientUpdate u = accepted.updates.get(i);
+            lossSum += u.trainLoss() * u.examplesProcessed();
+            lossExamples += u.examplesProcessed();
+            losses[i] = u.trainLoss();
+            if (!Double.isNaN(u.metrics().personalAccuracy())) {
+                personal += u.metrics().personalAccuracy();
+                globalHeld += u.metrics().globalHoldoutAccuracy();
+                heldCount++;
+            }
+        }
+        long computeNanos = 0;
+        for (ClientOutcome o : accepted.outcomes) {
+            computeNanos += o.update().computeNanos();
+        }
+        boolean averaged = trained.averaged() != null;
+        int dropped = (int) accepted.failures.stream().filter(f -> f.reason().equals(ClientFailure.DROPPED)).count();
+        return new RoundMetrics(setup.runId(), plan.round(), test, lossExamples == 0 ? Double.NaN : lossSum / lossExamples, percentiles(losses),
+                averaged ? plan.work().size() : accepted.updates.size(), plan.sampled().length, dropped, plan.straggling(), accepted.rejected,
+                examples, flops, (System.nanoTime() - start) / 1e9, averaged ? Double.NaN : computeNanos / 1e9, trainingSeconds, decomposition,
+                heldCount == 0 ? Double.NaN : personal / heldCount, heldCount == 0 ? Double.NaN : globalHeld / heldCount, Instant.now());
+    }
+
+    static LossDecomposition decompose(List<ClientUpdate> updates, double globalLoss) {
+        long[] n = new long[updates.size()];
+        double[] own = new double[updates.size()];
+        double[] sample = new double[updates.size()];
+        for (int i = 0; i < n.length; i++) {
+            n[i] = updates.get(i).numExamples();
+            own[i] = updates.get(i).metrics().localLoss();
+            sample[i] = updates.get(i).metrics().sampleLoss();
+        }
+        return LossDecomposition.of(n, own, sample, globalLoss);
+    }
+
+    /** p10, p50 and p90, NaN when there are no values. */
+    static double[] percentiles(double[] values) {
+        if (values.length == 0) {
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return new double[] {quantile(sorted, 0.1), quantile(sorted, 0.5), quantile(sorted, 0.9)};
+    }
+
+    /** Linear interpolation between closest ranks (numpy's default). */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+}

@@ -1,0 +1,65 @@
+package io.losslake.spark.jobs;
+
+import io.losslake.spark.lake.Lake;
+import io.losslake.spark.runtime.UserInputException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one federated setting under several strategies and seeds in one Spark session (each run
+ * lands in the lake under its own run id) and prints each strategy's mean and standard deviation
+ * over seeds of its best and final test accuracy.
+ */
+public final class CompareJob {
+    private CompareJob() {
+    }
+
+    /** One strategy's runs, summarised. */
+    public record Row(String strategy, List<FederateJob.Result> runs) {
+        public double[] best() {
+            return runs.stream().mapToDouble(FederateJob.Result::bestAccuracy).toArray();
+        }
+
+        public double[] last() {
+            return runs.stream().mapToDouble(FederateJob.Result::finalAccuracy).toArray();
+        }
+    }
+
+    /** Checks a request before Spark starts; one sentence on the first bad option. */
+    public static void check(CompareRequest request) {
+        try {
+            request.check();
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+    }
+
+    public static List<Row> run(Lake lake, CompareRequest request, PrintWriter out) {
+        check(request);
+        List<Row> rows = new ArrayList<>();
+        for (String strategy : request.strategies()) {
+            List<FederateJob.Result> runs = new ArrayList<>();
+            for (long seed : request.seeds()) {
+                out.printf("%n== %s, seed %d ==%n", strategy, seed);
+                out.flush();
+                runs.add(FederateJob.run(lake, request.run(strategy, seed), out));
+            }
+            rows.add(new Row(strategy, runs));
+        }
+        out.println();
+        out.printf("%-14s %5s %22s %22s  %s%n", "strategy", "seeds", "best acc (mean ± sd)", "final acc (mean ± sd)", "run ids");
+        for (Row row : rows) {
+            out.printf("%-14s %5s %22s %22s  %s%n", row.strategy(), row.runs().size(), meanSd(row.best()), meanSd(row.last()),
+                    String.join(" ", row.runs().stream().map(FederateJob.Result::runId).toList()));
+        }
+        out.flush();
+        return rows;
+    }
+
+    private static String meanSd(double[] values) {
+        double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, values.length - 1);
+        return String.format("%.4f ± %.4f", mean, Math.sqrt(var));
+    }
+}

@@ -1,0 +1,204 @@
+package io.losslake.spark.jobs;
+
+import io.losslake.federated.LayerPolicy;
+import io.losslake.federated.LocalTraining;
+import io.losslake.federated.model.ModelSpec;
+import io.losslake.federated.model.OptimizerSpec;
+import io.losslake.federated.simulation.RunSettings;
+import io.losslake.federated.strategy.Strategies;
+import io.losslake.spark.federated.Dl4jSparkExecutor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A federated run as asked for: what {@code losslake federate} parses its options into, and what
+ * {@code compare}, {@code bench}, notebooks and tests hand to {@link FederateJob}. Each component is
+ * the option of the same name; null means "not given" where the default depends on other options.
+ *
+ * @param strategyOptions the strategy's options as given (flag name without dashes to text)
+ * @param engine          {@link #ENGINE} (our rounds as Spark tasks) or {@link #DL4J_SPARK}
+ * @param slices          Spark partitions the clients are cached in; null: one per client up to 256 clients, else 4 per core
+ * @param commitEvery     seconds between commits of finished rounds' rows (0: every round)
+ */
+public record FederateRequest(String plan, String model, int rounds, Integer clientsPerRound, Double fraction, int localEpochs, int localSteps,
+                              int batchSize, String optimizer, double lr, double momentum, String engine, String trainer, String strategy,
+                              Map<String, String> strategyOptions, List<Integer> personalLayers, Double holdout, double dropout, double straggle,
+                              boolean dropStragglers, Integer decomposeEvery, int decomposeSample, int evalEvery, Integer slices, double commitEvery,
+                              long seed) {
+    public static final String ENGINE = "losslake";
+    public static final String DL4J_SPARK = "dl4j-spark";
+    /** Config keys a stored run may hold that are not part of the request (where it ran, how it was started). */
+    private static final Set<String> NOT_REQUEST = Set.of("lake", "master", "conf", "config", "resume");
+
+    public FederateRequest {
+        strategyOptions = Map.copyOf(strategyOptions == null ? Map.of() : strategyOptions);
+        personalLayers = List.copyOf(personalLayers == null ? List.of() : personalLayers);
+    }
+
+    /** Every option at its default, on {@code plan}. */
+    public static FederateRequest defaults(String plan) {
+        return new FederateRequest(plan, "mlp:200", 20, null, null, 1, 0, 32, "nesterov", 0.02, 0.9, ENGINE, "fused", "fedavg", Map.of(),
+                List.of(), null, 0, 0, false, null, 2000, 1, null, 10, 42);
+    }
+
+    /** This request with another strategy and its options. */
+    public FederateRequest withStrategy(String name, Map<String, String> options) {
+        return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, lr, momentum,
+                engine, trainer, name, options, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery, decomposeSample,
+                evalEvery, slices, commitEvery, seed);
+    }
+
+    /** This request with another seed. */
+    public FederateRequest withSeed(long newSeed) {
+        return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, lr, momentum,
+                engine, trainer, strategy, strategyOptions, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery,
+                decomposeSample, evalEvery, slices, commitEvery, newSeed);
+    }
+
+    /**
+     * Checks everything that can be checked without Spark or the lake.
+     *
+     * @throws IllegalArgumentException one sentence naming the option and what was expected
+     */
+    public void check() {
+        if (plan == null) {
+            throw new IllegalArgumentException("federate needs --plan (a partition plan from 'losslake prepare'; 'losslake partitions list' shows them).");
+        }
+        if (!(commitEvery >= 0) || Double.isInfinite(commitEvery)) {
+            throw new IllegalArgumentException("Invalid --commit-every " + commitEvery + ": expected 0 or more seconds.");
+        }
+        if (slices != null && slices < 1) {
+            throw new IllegalArgumentException("Invalid --slices " + slices + ": expected at least 1.");
+        }
+        ModelSpec.parse(model, 784, 10); // the spelling; sizes come from the plan
+        settings(1_000_000);
+    }
+
+    /**
+     * The run's settings for a plan with {@code availableClients} clients holding data.
+     *
+     * @throws IllegalArgumentException one sentence naming the bad option
+     */
+    public RunSettings settings(int availableClients) {
+        Strategies.validate(strategy, strategyOptions);
+        if (clientsPerRound != null && fraction != null) {
+            throw new IllegalArgumentException("Give either --clients-per-round or --fraction, not both.");
+        }
+        if (fraction != null && !(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("Invalid --fraction " + fraction + ": expected a share in (0, 1].");
+        }
+        if (!ENGINE.equals(engine) && !DL4J_SPARK.equals(engine)) {
+            throw new IllegalArgumentException("Invalid --engine '" + engine + "': expected losslake or dl4j-spark.");
+        }
+        LayerPolicy layers = new LayerPolicy(new TreeSet<>(personalLayers));
+        double held = holdout != null ? holdout : (layers.isPersonalised() ? 0.2 : 0);
+        int perRound = fraction != null ? (int) Math.max(1, Math.ceil(fraction * availableClients))
+                : clientsPerRound != null ? clientsPerRound : availableClients;
+        RunSettings settings = new RunSettings(rounds, perRound, new LocalTraining(localEpochs, localSteps, batchSize,
+                new OptimizerSpec(optimizer, lr, momentum), trainer), strategy.toLowerCase(Locale.ROOT), strategyOptions, layers,
+                dropout, straggle, dropStragglers, decomposeEvery != null ? decomposeEvery : DL4J_SPARK.equals(engine) ? 0 : 1,
+                decomposeSample, held, evalEvery, seed);
+        if (DL4J_SPARK.equals(engine)) {
+            Dl4jSparkExecutor.refuseUnsupported(settings);
+        }
+        return settings;
+    }
+
+    /** The strategy and its effective options, e.g. {@code fedprox(mu=0.1)}. */
+    public String strategyText() {
+        Map<String, String> options = Strategies.optionsOf(strategy, strategyOptions);
+        return strategy.toLowerCase(Locale.ROOT) + (options.isEmpty() ? "" : options.toString().replace("{", "(").replace("}", ")"));
+    }
+
+    /** The request as the runs table stores it: option names to values, strategy options among them. */
+    public Map<String, Object> toConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("plan", plan);
+        c.put("model", model);
+        c.put("rounds", rounds);
+        c.put("clients-per-round", clientsPerRound);
+        c.put("fraction", fraction);
+        c.put("local-epochs", localEpochs);
+        c.put("local-steps", localSteps);
+        c.put("batch-size", batchSize);
+        c.put("optimizer", optimizer);
+        c.put("lr", lr);
+        c.put("momentum", momentum);
+        c.put("engine", engine);
+        c.put("trainer", trainer);
+        c.put("strategy", strategy);
+        c.putAll(new TreeMap<>(strategyOptions));
+        c.put("personal-layers", personalLayers);
+        c.put("holdout", holdout);
+        c.put("dropout", dropout);
+        c.put("straggle", straggle);
+        c.put("drop-stragglers", dropStragglers);
+        c.put("decompose-every", decomposeEvery);
+        c.put("decompose-sample", decomposeSample);
+        c.put("eval-every", evalEvery);
+        c.put("slices", slices);
+        c.put("commit-every", commitEvery);
+        c.put("seed", seed);
+        return c;
+    }
+
+    /**
+     * A stored run's request (its {@code runs.config_json}), to resume it exactly. Reads what
+     * {@link #toConfig} writes and what earlier versions wrote (every option, null when not given).
+     */
+    public static FederateRequest fromConfig(Map<String, Object> c) {
+        Set<String> strategyKeys = Strategies.catalog().byOption().keySet();
+        Map<String, String> options = new TreeMap<>();
+        for (Map.Entry<String, Object> e : c.entrySet()) {
+            if (strategyKeys.contains(e.getKey()) && e.getValue() != null) {
+                options.put(e.getKey(), String.valueOf(e.getValue()));
+            } else if (!strategyKeys.contains(e.getKey()) && !NOT_REQUEST.contains(e.getKey()) && !defaults(null).toConfig().containsKey(e.getKey())) {
+                throw new IllegalArgumentException("the stored configuration has an unknown key '" + e.getKey() + "'");
+            }
+        }
+        List<Integer> layers = new ArrayList<>();
+        if (c.get("personal-layers") instanceof List<?> list) {
+            list.forEach(v -> layers.add(((Number) v).intValue()));
+        }
+        FederateRequest d = defaults(null);
+        return new FederateRequest(text(c, "plan", d.plan), text(c, "model", d.model), integer(c, "rounds", d.rounds),
+                optionalInteger(c, "clients-per-round"), optionalNumber(c, "fraction"), integer(c, "local-epochs", d.localEpochs),
+                integer(c, "local-steps", d.localSteps), integer(c, "batch-size", d.batchSize), text(c, "optimizer", d.optimizer),
+                number(c, "lr", d.lr), number(c, "momentum", d.momentum), text(c, "engine", d.engine), text(c, "trainer", d.trainer),
+                text(c, "strategy", d.strategy), options, layers, optionalNumber(c, "holdout"), number(c, "dropout", d.dropout),
+                number(c, "straggle", d.straggle), Boolean.TRUE.equals(c.get("drop-stragglers")), optionalInteger(c, "decompose-every"),
+                integer(c, "decompose-sample", d.decomposeSample), integer(c, "eval-every", d.evalEvery), optionalInteger(c, "slices"),
+                number(c, "commit-every", d.commitEvery), ((Number) c.getOrDefault("seed", d.seed)).longValue());
+    }
+
+    private static String text(Map<String, Object> c, String key, String fallback) {
+        Object v = c.get(key);
+        return v == null ? fallback : String.valueOf(v);
+    }
+
+    private static int integer(Map<String, Object> c, String key, int fallback) {
+        Object v = c.get(key);
+        return v == null ? fallback : ((Number) v).intValue();
+    }
+
+    private static double number(Map<String, Object> c, String key, double fallback) {
+        Object v = c.get(key);
+        return v == null ? fallback : ((Number) v).doubleValue();
+    }
+
+    private static Integer optionalInteger(Map<String, Object> c, String key) {
+        Object v = c.get(key);
+        return v == null ? null : ((Number) v).intValue();
+    }
+
+    private static Double optionalNumber(Map<String, Object> c, String key) {
+        Object v = c.get(key);
+        return v == null ? null : ((Number) v).doubleValue();
+    }
+}
