@@ -1,6 +1,7 @@
 package io.losslake.data.partition;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 import io.losslake.data.random.Distributions;
@@ -114,29 +115,13 @@ public final class DirichletPartitioner implements Partitioner {
     }
 
     /** {@code dirichlet --clients --alpha [--min-size] [--self-balancing]}. */
-    public static final class Descriptor implements SchemeDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements SchemeDescriptor {
         static final Param<Double> ALPHA = Param.number("alpha", null, "Dirichlet concentration");
         static final Param<Integer> MIN_SIZE = Param.integer("min-size", 10, "fewest examples per client");
         static final Param<Boolean> SELF_BALANCING = Param.bool("self-balancing", true, "stop giving examples to clients above the mean size");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "label skew: per class, shares ~ Dirichlet(alpha) (Flower's)";
-        }
-
-        @Override
-        public int order() {
-            return 20;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(ALPHA, MIN_SIZE, SELF_BALANCING);
+        public Descriptor() {
+            super(NAME, "label skew: per class, shares ~ Dirichlet(alpha) (Flower's)", 20, ALPHA, MIN_SIZE, SELF_BALANCING);
         }
 
         @Override

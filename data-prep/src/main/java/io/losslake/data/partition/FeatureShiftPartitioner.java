@@ -1,6 +1,7 @@
 package io.losslake.data.partition;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 import java.util.List;
@@ -60,29 +61,13 @@ public final class FeatureShiftPartitioner implements Partitioner {
     }
 
     /** {@code feature-shift --clients [--noise] [--rotation] [--brightness]}. */
-    public static final class Descriptor implements SchemeDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements SchemeDescriptor {
         static final Param<Double> NOISE = Param.number("noise", 0.0, "largest per-client noise std");
         static final Param<Double> ROTATION = Param.number("rotation", 0.0, "largest per-client rotation, degrees (images)");
         static final Param<Double> BRIGHTNESS = Param.number("brightness", 0.0, "largest per-client brightness offset");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "per-client covariate shift, IID labels";
-        }
-
-        @Override
-        public int order() {
-            return 50;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(NOISE, ROTATION, BRIGHTNESS);
+        public Descriptor() {
+            super(NAME, "per-client covariate shift, IID labels", 50, NOISE, ROTATION, BRIGHTNESS);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 
@@ -36,20 +37,9 @@ public final class IidPartitioner implements Partitioner {
     }
 
     /** {@code iid --clients}. */
-    public static final class Descriptor implements SchemeDescriptor {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "uniform shuffle, equal sizes";
-        }
-
-        @Override
-        public int order() {
-            return 10;
+    public static final class Descriptor extends NamedDescriptor implements SchemeDescriptor {
+        public Descriptor() {
+            super(NAME, "uniform shuffle, equal sizes", 10);
         }
 
         @Override

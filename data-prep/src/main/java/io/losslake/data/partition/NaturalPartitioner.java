@@ -1,5 +1,6 @@
 package io.losslake.data.partition;
 
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,20 +46,9 @@ public final class NaturalPartitioner implements Partitioner {
     }
 
     /** {@code natural}: one client per value of the source's --group-column. */
-    public static final class Descriptor implements SchemeDescriptor {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "one client per group value (--group-column, tabular)";
-        }
-
-        @Override
-        public int order() {
-            return 60;
+    public static final class Descriptor extends NamedDescriptor implements SchemeDescriptor {
+        public Descriptor() {
+            super(NAME, "one client per group value (--group-column, tabular)", 60);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.losslake.data.partition;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 import io.losslake.data.random.Distributions;
@@ -91,30 +92,14 @@ public final class QuantitySkewPartitioner implements Partitioner {
     }
 
     /** {@code quantity --clients [--law dirichlet --alpha | --law power --exponent] [--min-size]}. */
-    public static final class Descriptor implements SchemeDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements SchemeDescriptor {
         static final Param<String> LAW = Param.choice("law", "dirichlet", "how sizes are drawn", List.of("dirichlet", "power"));
         static final Param<Double> ALPHA = Param.number("alpha", null, "Dirichlet concentration");
         static final Param<Double> EXPONENT = Param.number("exponent", null, "rank-size exponent (--law power)");
         static final Param<Integer> MIN_SIZE = Param.integer("min-size", 1, "fewest examples per client");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "size skew, IID labels: Dirichlet(alpha) or r^-exponent shares";
-        }
-
-        @Override
-        public int order() {
-            return 40;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(LAW, ALPHA, EXPONENT, MIN_SIZE);
+        public Descriptor() {
+            super(NAME, "size skew, IID labels: Dirichlet(alpha) or r^-exponent shares", 40, LAW, ALPHA, EXPONENT, MIN_SIZE);
         }
 
         @Override

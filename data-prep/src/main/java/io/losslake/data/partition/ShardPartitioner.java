@@ -1,6 +1,7 @@
 package io.losslake.data.partition;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.data.Seeds;
 import java.util.ArrayList;
@@ -97,27 +98,11 @@ public final class ShardPartitioner implements Partitioner {
     }
 
     /** {@code shards --clients [--classes-per-client]}. */
-    public static final class Descriptor implements SchemeDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements SchemeDescriptor {
         static final Param<Integer> CLASSES_PER_CLIENT = Param.integer("classes-per-client", 2, "classes per client");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "pathological: exactly k classes per client";
-        }
-
-        @Override
-        public int order() {
-            return 30;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(CLASSES_PER_CLIENT);
+        public Descriptor() {
+            super(NAME, "pathological: exactly k classes per client", 30, CLASSES_PER_CLIENT);
         }
 
         @Override

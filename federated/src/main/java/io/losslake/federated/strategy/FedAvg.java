@@ -1,5 +1,6 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
@@ -23,20 +24,9 @@ public final class FedAvg implements AggregationStrategy {
     }
 
     /** {@code fedavg}: no options. */
-    public static final class Descriptor implements StrategyDescriptor {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "example-weighted mean (McMahan et al. 2017)";
-        }
-
-        @Override
-        public int order() {
-            return 10;
+    public static final class Descriptor extends NamedDescriptor implements StrategyDescriptor {
+        public Descriptor() {
+            super(NAME, "example-weighted mean (McMahan et al. 2017)", 10);
         }
 
         @Override

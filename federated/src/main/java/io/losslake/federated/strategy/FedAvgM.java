@@ -1,6 +1,7 @@
 package io.losslake.federated.strategy;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
@@ -52,28 +53,12 @@ public final class FedAvgM implements AggregationStrategy {
     }
 
     /** {@code fedavgm --server-lr --server-momentum}. */
-    public static final class Descriptor implements StrategyDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements StrategyDescriptor {
         static final Param<Double> SERVER_LR = Param.number("server-lr", 1.0, "server step size eta");
         static final Param<Double> SERVER_MOMENTUM = Param.number("server-momentum", 0.9, "server momentum beta");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "server momentum (Hsu et al. 2019)";
-        }
-
-        @Override
-        public int order() {
-            return 30;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(SERVER_LR, SERVER_MOMENTUM);
+        public Descriptor() {
+            super(NAME, "server momentum (Hsu et al. 2019)", 30, SERVER_LR, SERVER_MOMENTUM);
         }
 
         @Override

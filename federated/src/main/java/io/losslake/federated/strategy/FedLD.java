@@ -1,6 +1,7 @@
 package io.losslake.federated.strategy;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientProgram;
@@ -187,30 +188,14 @@ public final class FedLD implements AggregationStrategy {
     }
 
     /** {@code fedld --margin-lambda --margin-norm --k-proportion}. */
-    public static final class Descriptor implements StrategyDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements StrategyDescriptor {
         static final Param<Double> MARGIN_LAMBDA = Param.number("margin-lambda", 0.1, "weight of the margin-control term");
         static final Param<String> MARGIN_NORM = Param.choice("margin-norm", "sample",
                 "sample (per example, the paper) or batch (the reference code)", List.of("sample", "batch"));
         static final Param<Double> K_PROPORTION = Param.number("k-proportion", 0.8, "share of principal directions kept");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "margin control, principal gradients (Zeng et al. 2024)";
-        }
-
-        @Override
-        public int order() {
-            return 100;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(MARGIN_LAMBDA, MARGIN_NORM, K_PROPORTION);
+        public Descriptor() {
+            super(NAME, "margin control, principal gradients (Zeng et al. 2024)", 100, MARGIN_LAMBDA, MARGIN_NORM, K_PROPORTION);
         }
 
         @Override

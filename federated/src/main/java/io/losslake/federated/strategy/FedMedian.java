@@ -1,5 +1,6 @@
 package io.losslake.federated.strategy;
 
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
@@ -23,20 +24,9 @@ public final class FedMedian implements AggregationStrategy {
     }
 
     /** {@code fedmedian}: no options. */
-    public static final class Descriptor implements StrategyDescriptor {
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "coordinate-wise median (Yin et al. 2018)";
-        }
-
-        @Override
-        public int order() {
-            return 70;
+    public static final class Descriptor extends NamedDescriptor implements StrategyDescriptor {
+        public Descriptor() {
+            super(NAME, "coordinate-wise median (Yin et al. 2018)", 70);
         }
 
         @Override

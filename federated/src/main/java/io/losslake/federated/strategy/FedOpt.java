@@ -1,6 +1,7 @@
 package io.losslake.federated.strategy;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
@@ -106,27 +107,11 @@ public final class FedOpt implements AggregationStrategy {
     static final Param<Double> TAU = Param.number("tau", 0.001, "adaptivity tau");
 
     /** {@code fedadagrad --server-lr --tau}. */
-    public static final class Adagrad implements StrategyDescriptor {
+    public static final class Adagrad extends NamedDescriptor implements StrategyDescriptor {
         private static final Param<Double> SERVER_LR = serverLr(0.1);
 
-        @Override
-        public String name() {
-            return Variant.ADAGRAD.strategyName;
-        }
-
-        @Override
-        public String summary() {
-            return "adaptive server optimiser, Adagrad (Reddi et al. 2021)";
-        }
-
-        @Override
-        public int order() {
-            return 40;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(SERVER_LR, TAU);
+        public Adagrad() {
+            super(Variant.ADAGRAD.strategyName, "adaptive server optimiser, Adagrad (Reddi et al. 2021)", 40, SERVER_LR, TAU);
         }
 
         @Override
@@ -136,27 +121,11 @@ public final class FedOpt implements AggregationStrategy {
     }
 
     /** {@code fedyogi --server-lr --beta1 --beta2 --tau}. */
-    public static final class Yogi implements StrategyDescriptor {
+    public static final class Yogi extends NamedDescriptor implements StrategyDescriptor {
         private static final Param<Double> SERVER_LR = serverLr(0.01);
 
-        @Override
-        public String name() {
-            return Variant.YOGI.strategyName;
-        }
-
-        @Override
-        public String summary() {
-            return "adaptive server optimiser, Yogi (Reddi et al. 2021)";
-        }
-
-        @Override
-        public int order() {
-            return 50;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(SERVER_LR, BETA1, BETA2, TAU);
+        public Yogi() {
+            super(Variant.YOGI.strategyName, "adaptive server optimiser, Yogi (Reddi et al. 2021)", 50, SERVER_LR, BETA1, BETA2, TAU);
         }
 
         @Override
@@ -166,27 +135,11 @@ public final class FedOpt implements AggregationStrategy {
     }
 
     /** {@code fedadam --server-lr --beta1 --beta2 --tau}. */
-    public static final class Adam implements StrategyDescriptor {
+    public static final class Adam extends NamedDescriptor implements StrategyDescriptor {
         private static final Param<Double> SERVER_LR = serverLr(0.1);
 
-        @Override
-        public String name() {
-            return Variant.ADAM.strategyName;
-        }
-
-        @Override
-        public String summary() {
-            return "adaptive server optimiser, Adam (Reddi et al. 2021)";
-        }
-
-        @Override
-        public int order() {
-            return 60;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(SERVER_LR, BETA1, BETA2, TAU);
+        public Adam() {
+            super(Variant.ADAM.strategyName, "adaptive server optimiser, Adam (Reddi et al. 2021)", 60, SERVER_LR, BETA1, BETA2, TAU);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.losslake.federated.strategy;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientProgram;
@@ -51,27 +52,11 @@ public final class FedProx implements AggregationStrategy {
     }
 
     /** {@code fedprox --mu}. */
-    public static final class Descriptor implements StrategyDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements StrategyDescriptor {
         static final Param<Double> MU = Param.number("mu", 0.01, "proximal weight mu");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "proximal term (mu/2)||w - w_global||^2 (Li et al. 2020)";
-        }
-
-        @Override
-        public int order() {
-            return 20;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(MU);
+        public Descriptor() {
+            super(NAME, "proximal term (mu/2)||w - w_global||^2 (Li et al. 2020)", 20, MU);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.losslake.federated.strategy;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientUpdate;
@@ -37,27 +38,11 @@ public final class FedTrimmedAvg implements AggregationStrategy {
     }
 
     /** {@code fedtrimmedavg --trim}. */
-    public static final class Descriptor implements StrategyDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements StrategyDescriptor {
         static final Param<Double> TRIM = Param.number("trim", 0.2, "fraction cut from each end");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "coordinate-wise trimmed mean (Yin et al. 2018)";
-        }
-
-        @Override
-        public int order() {
-            return 80;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(TRIM);
+        public Descriptor() {
+            super(NAME, "coordinate-wise trimmed mean (Yin et al. 2018)", 80, TRIM);
         }
 
         @Override

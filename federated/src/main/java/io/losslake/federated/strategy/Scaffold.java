@@ -1,6 +1,7 @@
 package io.losslake.federated.strategy;
 
 import io.losslake.common.Param;
+import io.losslake.common.NamedDescriptor;
 import io.losslake.common.Values;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientProgram;
@@ -121,27 +122,11 @@ public final class Scaffold implements AggregationStrategy {
     }
 
     /** {@code scaffold --server-lr}. */
-    public static final class Descriptor implements StrategyDescriptor {
+    public static final class Descriptor extends NamedDescriptor implements StrategyDescriptor {
         static final Param<Double> SERVER_LR = Param.number("server-lr", 1.0, "server step size eta_g");
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public String summary() {
-            return "control variates, option II (Karimireddy et al. 2020)";
-        }
-
-        @Override
-        public int order() {
-            return 90;
-        }
-
-        @Override
-        public List<Param<?>> params() {
-            return List.of(SERVER_LR);
+        public Descriptor() {
+            super(NAME, "control variates, option II (Karimireddy et al. 2020)", 90, SERVER_LR);
         }
 
         @Override

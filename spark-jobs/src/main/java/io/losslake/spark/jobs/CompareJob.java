@@ -1,7 +1,6 @@
 package io.losslake.spark.jobs;
 
 import io.losslake.spark.lake.Lake;
-import io.losslake.spark.runtime.UserInputException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +27,7 @@ public final class CompareJob {
 
     /** Checks a request before Spark starts; one sentence on the first bad option. */
     public static void check(CompareRequest request) {
-        try {
-            request.check();
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        UserErrors.check(request::check);
     }
 
     public static List<Row> run(Lake lake, CompareRequest request, PrintWriter out) {

@@ -61,11 +61,7 @@ public final class FederateJob {
 
     /** Checks a request before Spark starts; one sentence on the first bad option. */
     public static void check(FederateRequest request) {
-        try {
-            request.check();
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        UserErrors.check(request::check);
     }
 
     /** Continues the federate run {@code runId} from its last checkpoint, with the options it was started with. */

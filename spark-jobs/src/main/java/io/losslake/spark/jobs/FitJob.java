@@ -61,11 +61,7 @@ public final class FitJob {
 
     /** Checks a request before Spark starts; one sentence on the first bad option. */
     public static void check(FitRequest request) {
-        try {
-            request.check();
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        UserErrors.check(request::check);
     }
 
     /** Fits every group and form; returns every fit (failed ones included). */

@@ -52,11 +52,7 @@ public final class LossToLossJob {
 
     /** Checks a request before Spark starts; one sentence on the first bad option. */
     public static void check(LossToLossRequest request) {
-        try {
-            request.check();
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        UserErrors.check(request::check);
     }
 
     public static Result run(Lake lake, LossToLossRequest r, PrintWriter out) {

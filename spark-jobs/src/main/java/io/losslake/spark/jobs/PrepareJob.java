@@ -40,11 +40,7 @@ public final class PrepareJob {
 
     /** Checks a request before Spark starts; one sentence on the first bad option. */
     public static void check(PrepareRequest request) {
-        try {
-            request.check();
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        UserErrors.check(request::check);
     }
 
     public static Result run(Lake lake, PrepareRequest request, PrintWriter out) {
