@@ -54,6 +54,13 @@ public final class Main implements Runnable {
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated flag wins, as in most tools
         ConfigFile config;
         try {
+            io.losslake.federated.fused.FusedNetworks.checkBlasSetting();
+        } catch (IllegalArgumentException e) {
+            err.println("losslake: " + e.getMessage());
+            err.flush();
+            return BAD_INPUT;
+        }
+        try {
             // sweep's --config is a sweep description, not option values
             boolean ownConfig = args.length > 0 && OWN_CONFIG.contains(args[0]);
             Path configPath = ownConfig ? null : ConfigFile.findIn(args);

@@ -58,6 +58,13 @@ public final class FusedCnn extends FusedBase {
     private float[] dcol2;
     private float[] dp1;
     private float[] dz1;
+    /**
+     * conv2's weights and their gradient with the columns in im2col2's order [out, kh, kw, in]
+     * (DL4J's W is [out, in, kh, kw]): a window row of the channel-last maps is then one contiguous
+     * copy. Refreshed from the parameters before each forward pass, folded back after each backward.
+     */
+    private final float[] w2t;
+    private final float[] dw2t;
 
     public FusedCnn(CnnSpec spec, float[] weights, OptimizerSpec optimizer, LossSpec loss, List<GradientTerm> terms) {
         side = spec.side();
@@ -92,6 +99,8 @@ public final class FusedCnn extends FusedBase {
         z2 = new float[BLOCK * o2 * o2 * c2];
         dz2 = new float[z2.length];
         dp1 = new float[BLOCK * q1 * q1 * c1];
+        w2t = new float[c2 * c1 * KK];
+        dw2t = new float[w2t.length];
     }
 
     /** Whether this path trains {@code spec}. */
@@ -124,6 +133,7 @@ public final class FusedCnn extends FusedBase {
             backward(from, Math.min(BLOCK, batch - from), from == 0);
         }
         input = null;
+        permuteW2(dw2t, params.grad[W2], false);
         return value;
     }
 
@@ -136,6 +146,7 @@ public final class FusedCnn extends FusedBase {
     /** The convolutional part, block by block, into the dense stack's input. */
     private void convolutions(float[] x, int batch) {
         ensure(batch);
+        permuteW2(params.value[W2], w2t, true);
         input = x;
         for (int from = 0; from < batch; from += BLOCK) {
             forward(from, Math.min(BLOCK, batch - from));
@@ -159,22 +170,40 @@ public final class FusedCnn extends FusedBase {
         }
     }
 
-    /** col2 [n * o2 * o2, c1 * 25] from the pooled conv1 maps, column ci * 25 + kh * 5 + kw as W's [out, in, kh, kw]. */
+    /**
+     * col2 [n * o2 * o2, 25 * c1] from the pooled conv1 maps [batch, q1, q1, c1], column
+     * (kh * 5 + kw) * c1 + ci: each kernel row of a window is one run of 5 * c1 values in both.
+     */
     private void im2col2(int from, int n) {
         int width = c1 * KK;
+        int run = K * c1;
         int row = 0;
         for (int b = from; b < from + n; b++) {
             for (int oh = 0; oh < o2; oh++) {
                 for (int ow = 0; ow < o2; ow++, row++) {
                     int at = row * width;
                     for (int kh = 0; kh < K; kh++) {
-                        for (int kw = 0; kw < K; kw++) {
-                            int src = ((b * q1 + oh + kh) * q1 + ow + kw) * c1;
-                            int to = at + kh * K + kw;
-                            for (int ci = 0; ci < c1; ci++) {
-                                col2[to + ci * KK] = p1[src + ci];
-                            }
-                        }
+                        System.arraycopy(p1, ((b * q1 + oh + kh) * q1 + ow) * c1, col2, at + kh * run, run);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Between DL4J's conv2 layout [out, in, kh, kw] and im2col2's [out, kh, kw, in]: {@code toColumns}
+     * copies {@code from} (DL4J's) into {@code to} (ours), else the other way.
+     */
+    private void permuteW2(float[] from, float[] to, boolean toColumns) {
+        for (int co = 0; co < c2; co++) {
+            for (int ci = 0; ci < c1; ci++) {
+                for (int k = 0; k < KK; k++) {
+                    int dl4j = (co * c1 + ci) * KK + k;
+                    int ours = (co * KK + k) * c1 + ci;
+                    if (toColumns) {
+                        to[ours] = from[dl4j];
+                    } else {
+                        to[dl4j] = from[ours];
                     }
                 }
             }
@@ -186,7 +215,7 @@ public final class FusedCnn extends FusedBase {
         convolve(col1, n * o1 * o1, KK, params.value[W1], params.value[B1], c1, z1);
         pool(z1, from, n, o1, q1, c1, p1, arg1, false);
         im2col2(from, n);
-        convolve(col2, n * o2 * o2, c1 * KK, params.value[W2], params.value[B2], c2, z2);
+        convolve(col2, n * o2 * o2, c1 * KK, w2t, params.value[B2], c2, z2);
         pool(z2, from, n, o2, q2, c2, dense.input(), arg2, true);
     }
 
@@ -198,9 +227,7 @@ public final class FusedCnn extends FusedBase {
         Blas.gemm(false, true, rows, out, width, 1f, col, width, w, width, 1f, z, out);
         int n = rows * out;
         for (int i = 0; i < n; i++) {
-            if (z[i] < 0) {
-                z[i] = 0;
-            }
+            z[i] = Math.max(z[i], 0f);
         }
     }
 
@@ -257,23 +284,22 @@ public final class FusedCnn extends FusedBase {
         }
         int width = c1 * KK;
         im2col2(from, n);
-        weightGradient(dz2, rows2, c2, col2, width, params.grad[W2], params.grad[B2], first);
-        // dcol2 = dz2 W2, then back onto the block's pooled conv1 maps (col2im)
-        Blas.gemm(false, false, rows2, width, c2, 1f, dz2, c2, params.value[W2], width, 0f, dcol2, width);
+        weightGradient(dz2, rows2, c2, col2, width, dw2t, params.grad[B2], first);
+        // dcol2 = dz2 W2, then back onto the block's pooled conv1 maps (col2im), a kernel row at a time
+        Blas.gemm(false, false, rows2, width, c2, 1f, dz2, c2, w2t, width, 0f, dcol2, width);
         int maps1 = q1 * q1 * c1;
         Arrays.fill(dp1, 0, n * maps1, 0f);
+        int run = K * c1;
         int row = 0;
         for (int s = 0; s < n; s++) {
             for (int oh = 0; oh < o2; oh++) {
                 for (int ow = 0; ow < o2; ow++, row++) {
                     int at = row * width;
                     for (int kh = 0; kh < K; kh++) {
-                        for (int kw = 0; kw < K; kw++) {
-                            int to = ((s * q1 + oh + kh) * q1 + ow + kw) * c1;
-                            int src = at + kh * K + kw;
-                            for (int ci = 0; ci < c1; ci++) {
-                                dp1[to + ci] += dcol2[src + ci * KK];
-                            }
+                        int to = ((s * q1 + oh + kh) * q1 + ow) * c1;
+                        int src = at + kh * run;
+                        for (int j = 0; j < run; j++) {
+                            dp1[to + j] += dcol2[src + j];
                         }
                     }
                 }

@@ -28,6 +28,20 @@ public final class FusedNetworks {
         throw new IllegalArgumentException("the fused path does not take " + spec.describe());
     }
 
+    /**
+     * Checks the BLAS setting (LOSSLAKE_BLAS or -Dlosslake.blas) without loading a library.
+     *
+     * @throws IllegalArgumentException one sentence when it names no backend
+     */
+    public static void checkBlasSetting() {
+        Blas.setting();
+    }
+
+    /** Which BLAS the fused path multiplies with in this JVM (see {@code Blas}). */
+    public static String blas() {
+        return Blas.describe();
+    }
+
     /** For inference: plain cross-entropy, no gradient terms. */
     public static FusedNetwork of(ModelSpec spec, float[] weights, OptimizerSpec optimizer) {
         return of(spec, weights, optimizer, LossSpec.CROSS_ENTROPY, List.of());
