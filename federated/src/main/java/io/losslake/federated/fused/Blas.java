@@ -48,9 +48,14 @@ final class Blas {
         Chosen.BACKEND.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    /** Which BLAS this JVM multiplies with, e.g. "system OpenBLAS (/usr/lib/.../libopenblasp-r0.3.21.so)". */
+    /** Which BLAS this JVM multiplies with, e.g. "system OpenBLAS 0.3.21 (/usr/lib/.../libblas.so.3)". */
     static String describe() {
         return Chosen.BACKEND.describe();
+    }
+
+    /** The file of the library this JVM multiplies with, or null when unknown. */
+    static String library() {
+        return Chosen.BACKEND.library();
     }
 
     private static java.util.logging.Logger quiet(String name) {
@@ -64,6 +69,8 @@ final class Blas {
                   float[] c, int ldc);
 
         String describe();
+
+        String library();
     }
 
     /**
@@ -114,6 +121,11 @@ final class Blas {
         public String describe() {
             return "bundled" + openblas_nolapack.OPENBLAS_VERSION.stripTrailing() + " (ND4J's JavaCPP preset)";
         }
+
+        @Override
+        public String library() {
+            return org.bytedeco.javacpp.Loader.load(openblas_nolapack.class);
+        }
     }
 
     /** The machine's libblas.so.3 through dev.ludovic.netlib's JNI binding (Fortran sgemm, column-major). */
@@ -162,6 +174,11 @@ final class Blas {
         @Override
         public String describe() {
             return "system OpenBLAS" + version(library) + " (" + library + ")";
+        }
+
+        @Override
+        public String library() {
+            return library.toString();
         }
 
         /** " 0.3.21" from the library's own file name or a sibling's (Debian: libopenblasp-r0.3.21.so), else "". */

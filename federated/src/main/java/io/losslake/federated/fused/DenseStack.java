@@ -84,11 +84,7 @@ final class DenseStack {
             // z = a W + b with W stored as row-major Wt [out, in]
             Blas.gemm(false, true, batch, out, in, 1f, act[l], in, w, in, 1f, z, out);
             if (l < layers - 1) {
-                for (int i = 0; i < batch * out; i++) {
-                    if (z[i] < 0) {
-                        z[i] = 0;
-                    }
-                }
+                Relu.apply(z, batch * out);
             }
         }
         return act[layers];
@@ -118,12 +114,7 @@ final class DenseStack {
             // d_below = d Wt; below a hidden layer, its ReLU mask (the stack's input has none)
             Blas.gemm(false, false, batch, in, out, 1f, d, out, p.value[firstBlock + l], in, 0f, below, in);
             if (l > 0) {
-                float[] a = act[l];
-                for (int i = 0; i < batch * in; i++) {
-                    if (a[i] <= 0) {
-                        below[i] = 0;
-                    }
-                }
+                Relu.mask(act[l], below, batch * in);
             }
         }
     }

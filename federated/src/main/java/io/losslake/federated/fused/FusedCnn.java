@@ -11,8 +11,9 @@ import java.util.List;
  * Training of the LeNet-style {@link CnnSpec} (5x5 valid convolutions with ReLU, each followed by
  * 2x2 max pooling, then ReLU dense layers and a softmax output) on the fused path: each convolution
  * is one matrix product per block of {@value #BLOCK} samples (im2col: a row per output position, a
- * column per input channel and kernel offset; blocks keep those matrices in cache, rebuilt in the
- * backward pass instead of stored), pooling and the scatter back are plain loops over arrays.
+ * column per kernel offset and input channel; blocks keep those matrices in cache; conv1's, cheap
+ * to keep and costly to rebuild from 5-value rows, are kept for the backward pass, conv2's rebuilt
+ * there), pooling and the scatter back are branch-free loops over arrays.
  *
  * <p>Layouts follow DL4J so that weights move interchangeably with its network: the input row is the
  * image in row-major order (DL4J's convolutionalFlat), a convolution's parameters are b [out] then
@@ -50,7 +51,8 @@ public final class FusedCnn extends FusedBase {
     private int[] arg1;
     private int[] arg2;
     /** One block: im2col matrices, convolution outputs and their gradients. */
-    private float[] col1;
+    /** conv1's im2col matrix of each block of the batch, kept from the forward pass for the weight gradient. */
+    private float[][] col1 = new float[0][];
     private float[] z1;
     private float[] col2;
     private float[] z2;
@@ -91,7 +93,6 @@ public final class FusedCnn extends FusedBase {
         System.arraycopy(denseBlocks, 0, blocks, 4, denseBlocks.length);
         params = new Parameters(spec.describe(), blocks, weights, optimizer, terms);
         dense = new DenseStack(sizes, 4, loss);
-        col1 = new float[BLOCK * o1 * o1 * KK];
         z1 = new float[BLOCK * o1 * o1 * c1];
         dz1 = new float[z1.length];
         col2 = new float[BLOCK * o2 * o2 * c1 * KK];
@@ -114,6 +115,7 @@ public final class FusedCnn extends FusedBase {
             return;
         }
         capacity = batch;
+        col1 = new float[(batch + BLOCK - 1) / BLOCK][BLOCK * o1 * o1 * KK];
         p1 = new float[batch * q1 * q1 * c1];
         arg1 = new int[p1.length];
         arg2 = new int[batch * flattened];
@@ -154,8 +156,9 @@ public final class FusedCnn extends FusedBase {
         input = null;
     }
 
-    /** col1 [n * o1 * o1, 25] for samples from .. from + n of the single-channel images. */
-    private void im2col1(int from, int n) {
+    /** col1 [n * o1 * o1, 25] of the block of samples from .. from + n of the single-channel images. */
+    private float[] im2col1(int from, int n) {
+        float[] col1 = this.col1[from / BLOCK];
         int row = 0;
         for (int b = from; b < from + n; b++) {
             int image = b * side * side;
@@ -168,6 +171,7 @@ public final class FusedCnn extends FusedBase {
                 }
             }
         }
+        return col1;
     }
 
     /**
@@ -211,8 +215,7 @@ public final class FusedCnn extends FusedBase {
     }
 
     private void forward(int from, int n) {
-        im2col1(from, n);
-        convolve(col1, n * o1 * o1, KK, params.value[W1], params.value[B1], c1, z1);
+        convolve(im2col1(from, n), n * o1 * o1, KK, params.value[W1], params.value[B1], c1, z1);
         pool(z1, from, n, o1, q1, c1, p1, arg1, false);
         im2col2(from, n);
         convolve(col2, n * o2 * o2, c1 * KK, w2t, params.value[B2], c2, z2);
@@ -225,10 +228,7 @@ public final class FusedCnn extends FusedBase {
             System.arraycopy(bias, 0, z, r * out, out);
         }
         Blas.gemm(false, true, rows, out, width, 1f, col, width, w, width, 1f, z, out);
-        int n = rows * out;
-        for (int i = 0; i < n; i++) {
-            z[i] = Math.max(z[i], 0f);
-        }
+        Relu.apply(z, rows * out);
     }
 
     /**
@@ -247,18 +247,20 @@ public final class FusedCnn extends FusedBase {
                         int i01 = i00 + c;
                         int i10 = i00 + o * c;
                         int i11 = i10 + c;
+                        // locals only, so the JIT can use conditional moves: which value wins is unpredictable
                         int best = i00;
-                        if (z[i01] > z[best]) {
-                            best = i01;
-                        }
-                        if (z[i10] > z[best]) {
-                            best = i10;
-                        }
-                        if (z[i11] > z[best]) {
-                            best = i11;
-                        }
+                        float max = z[i00];
+                        float v = z[i01];
+                        best = v > max ? i01 : best;
+                        max = Math.max(max, v);
+                        v = z[i10];
+                        best = v > max ? i10 : best;
+                        max = Math.max(max, v);
+                        v = z[i11];
+                        best = v > max ? i11 : best;
+                        max = Math.max(max, v);
                         int to = chw ? b * c * q * q + (ch * q + qh) * q + qw : ((b * q + qh) * q + qw) * c + ch;
-                        out[to] = z[best];
+                        out[to] = max;
                         arg[to] = best;
                     }
                 }
@@ -268,9 +270,9 @@ public final class FusedCnn extends FusedBase {
 
     /**
      * Backward through the convolutions for samples from .. from + n, accumulating the weight
-     * gradients ({@code first}: the first block overwrites them). The im2col matrices are rebuilt per
-     * block rather than kept for the whole batch; ReLU's mask is read from the pooled maxima (a
-     * window's gradient passes where its maximum, the ReLU output, is positive).
+     * gradients ({@code first}: the first block overwrites them). conv2's im2col matrix is rebuilt,
+     * conv1's kept from the forward pass; ReLU's mask is read from the pooled maxima (a window's
+     * gradient passes where its maximum, the ReLU output, is positive).
      */
     private void backward(int from, int n, boolean first) {
         float[] dInput = dense.delta[0];
@@ -278,9 +280,7 @@ public final class FusedCnn extends FusedBase {
         int rows2 = n * o2 * o2;
         Arrays.fill(dz2, 0, rows2 * c2, 0f);
         for (int i = from * flattened; i < (from + n) * flattened; i++) {
-            if (pooled2[i] > 0) {
-                dz2[arg2[i]] += dInput[i];
-            }
+            dz2[arg2[i]] += Relu.masked(pooled2[i], dInput[i]);
         }
         int width = c1 * KK;
         im2col2(from, n);
@@ -310,12 +310,9 @@ public final class FusedCnn extends FusedBase {
         Arrays.fill(dz1, 0, rows1 * c1, 0f);
         int base = from * maps1;
         for (int i = 0; i < n * maps1; i++) {
-            if (p1[base + i] > 0) {
-                dz1[arg1[base + i]] += dp1[i];
-            }
+            dz1[arg1[base + i]] += Relu.masked(p1[base + i], dp1[i]);
         }
-        im2col1(from, n);
-        weightGradient(dz1, rows1, c1, col1, KK, params.grad[W1], params.grad[B1], first);
+        weightGradient(dz1, rows1, c1, col1[from / BLOCK], KK, params.grad[W1], params.grad[B1], first);
     }
 
     /** dW [out, width] (+)= dz^T col and db (+)= column sums of dz, for dz [rows, out]; {@code first} overwrites. */

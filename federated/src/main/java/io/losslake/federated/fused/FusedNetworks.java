@@ -42,6 +42,11 @@ public final class FusedNetworks {
         return Blas.describe();
     }
 
+    /** The file of the BLAS library the fused path multiplies with, or null when unknown. */
+    public static String blasLibrary() {
+        return Blas.library();
+    }
+
     /** For inference: plain cross-entropy, no gradient terms. */
     public static FusedNetwork of(ModelSpec spec, float[] weights, OptimizerSpec optimizer) {
         return of(spec, weights, optimizer, LossSpec.CROSS_ENTROPY, List.of());

@@ -56,12 +56,16 @@ final class BenchAll implements Callable<Integer> {
             targets.add(new Target("training " + m + " batch " + b + " (samples/s)",
                     String.format("%,.0f %s%s", ours, trainer, Double.isNaN(torch) ? "" : String.format(" = %.2fx pytorch", ours / torch)),
                     Double.isNaN(torch) ? ">= pytorch (not measured)" : String.format(">= %,.0f pytorch", torch), !Double.isNaN(torch) && ours >= torch));
+            double overridden = tf.rate(m, b, "pytorch+overrides");
+            if (!Double.isNaN(overridden)) {
+                out.printf("(pytorch with this machine's OpenBLAS overrides, %s batch %d: %,.0f samples/s)%n", m, b, overridden);
+            }
         }
 
         out.println();
         out.println("== rounds ==");
         BenchRounds rounds = new BenchRounds();
-        new CommandLine(rounds).parseArgs();
+        new CommandLine(rounds).parseArgs(python == null ? new String[0] : new String[] {"--pytorch", python});
         rounds.sparkOptions = sparkOptions;
         List<BenchRounds.Figures> rf = rounds.measure(out);
         BenchRounds.print(out, rf);
@@ -71,6 +75,11 @@ final class BenchAll implements Callable<Integer> {
                         String.format("%.3f (round %.2f s, driver %.3f s)", f.roundEfficiency(), f.roundSeconds(), f.driverSeconds()), "<= 1.10",
                         f.roundEfficiency() <= 1.10));
             }
+        }
+        if (rounds.versus != null) {
+            BenchRounds.Versus v = rounds.versus;
+            targets.add(new Target(String.format("FedAvg round, %d clients, vs plain PyTorch loop", v.clients()),
+                    String.format("%.3f vs %.3f s = %.2fx", v.oursSeconds(), v.pytorchSeconds(), v.speedup()), "faster than PyTorch", v.speedup() > 1));
         }
         List<BenchRounds.Figures> scale = rf.stream().filter(f -> f.kind().equals("scale")).toList();
         if (!scale.isEmpty()) {

@@ -156,7 +156,8 @@ public final class BenchCommand implements Runnable {
         double seconds;
 
         @Option(names = "--pytorch", paramLabel = "PYTHON",
-                description = "A Python interpreter with torch (e.g. /usr/bin/python3 with Debian's python3-torch): also measures PyTorch on the same models, one thread, Nesterov SGD.")
+                description = {"A Python interpreter with torch (e.g. /usr/bin/python3 with Debian's python3-torch): also measures PyTorch on the same",
+                    "models, one thread, Nesterov SGD, without OpenBLAS overrides (and with them too when this environment sets any)."})
         String python;
 
         @Override
@@ -199,9 +200,17 @@ public final class BenchCommand implements Runnable {
                     }
                 }
             }
+            figures.oursBackend("fused path's products on " + io.losslake.federated.fused.FusedNetworks.blas());
+            Map<String, String> overrides = PyTorchReference.overrides();
+            figures.oursBackend("OpenBLAS overrides in this JVM's environment: " + (overrides.isEmpty() ? "none" : overrides));
             if (python != null) {
                 PyTorchReference.measure(python, specs.stream().map(io.losslake.federated.model.ModelSpec::describe).toList(), batches, seconds,
                         figures, out);
+                String library = io.losslake.federated.fused.FusedNetworks.blasLibrary();
+                String core = library == null ? null : PyTorchReference.probe(python, library);
+                if (core != null) {
+                    figures.oursBackend(library + ": " + core + " (as this CPU makes it choose, without overrides)");
+                }
             }
             return figures;
         }

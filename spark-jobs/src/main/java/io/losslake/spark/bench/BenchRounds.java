@@ -10,6 +10,8 @@ import io.losslake.spark.jobs.PrepareRequest;
 import io.losslake.spark.lake.Lake;
 import io.losslake.spark.runtime.LakeSession;
 import io.losslake.spark.runtime.UserInputException;
+import io.losslake.spark.lake.Tables;
+import org.apache.spark.sql.functions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -70,8 +72,23 @@ final class BenchRounds implements Callable<Integer> {
     @Option(names = "--input", defaultValue = "/usr/share/datasets/fashion-mnist", description = "IDX folder. Default: ${DEFAULT-VALUE}.")
     String input;
 
+    @Option(names = "--pytorch", paramLabel = "PYTHON", description = {
+        "A Python interpreter with torch: also times a whole FedAvg round (20 clients of Fashion-MNIST Dirichlet(0.5), MLP 256-128, batch 64,",
+        "heavy-ball SGD lr 0.01 momentum 0.9, one local epoch, test evaluation) here and as the plain single-thread PyTorch loop."})
+    String python;
+
     @Mixin
     SparkOptions sparkOptions;
+
+    /** The FedAvg round of both, seconds per round over rounds 2..n. */
+    record Versus(int clients, double oursSeconds, double pytorchSeconds) {
+        double speedup() {
+            return pytorchSeconds / oursSeconds;
+        }
+    }
+
+    /** Set by {@link #measure} when --pytorch is given. */
+    Versus versus;
 
     /** One run's per-round means over the counted rounds. */
     record Figures(String kind, int clients, String work, int countedRounds, double roundSeconds, double trainingSeconds,
@@ -117,8 +134,42 @@ final class BenchRounds implements Callable<Integer> {
             for (int i = 0; i < counts.size(); i++) {
                 figures.add(run(out, lake, slots, "scale", counts.get(i), plans.get(i), scaleWork, 1, scaleSteps, scaleBatch));
             }
+            if (python != null) {
+                versus = versusPyTorch(lake, out);
+            }
         }
         return figures;
+    }
+
+    /** The same FedAvg rounds through losslake (this session's Spark) and through the plain PyTorch loop. */
+    private Versus versusPyTorch(Lake lake, PrintWriter out) {
+        String plan = "bench-dir0.5-c20";
+        try {
+            ClientDatasets.describe(lake, plan);
+        } catch (UserInputException missing) {
+            out.printf("preparing plan %s (20 clients, Dirichlet(0.5))...%n", plan);
+            out.flush();
+            PrepareRequest d = PrepareRequest.fashionMnist("dirichlet", 20, Map.of("alpha", "0.5"), plan);
+            PrepareJob.run(lake, new PrepareRequest(d.format(), input, d.dataset(), null, null, null, null, d.testFraction(), null, null, null,
+                    d.scheme(), 20, d.schemeParameters(), plan, 1), new PrintWriter(new StringWriter()));
+        }
+        int pyRounds = Math.max(3, rounds);
+        FederateRequest d = FederateRequest.defaults(plan);
+        FederateRequest request = new FederateRequest(plan, "mlp:256,128", pyRounds, null, null, 1, 0, 64, "momentum", 0.01, 0.9, d.engine(),
+                d.trainer(), "fedavg", Map.of(), List.of(), null, 0, 0, false, 0, d.decomposeSample(), 1, null, d.commitEvery(), 7);
+        FederateJob.Result ours = FederateJob.run(lake, request, new PrintWriter(new StringWriter()));
+        List<RoundMetrics> counted = ours.rounds().subList(1, ours.rounds().size());
+        double oursSeconds = counted.stream().mapToDouble(RoundMetrics::wallSeconds).average().orElseThrow();
+        List<Integer> sizes = lake.read(Tables.PARTITION_STATS).where(functions.col("partition_id").equalTo(plan)
+                .and(functions.col("row_kind").equalTo("client"))).orderBy("client_id").select("examples").collectAsList().stream()
+                .map(r -> (int) r.getLong(0)).toList();
+        List<Double> torch = PyTorchReference.rounds(python, "mlp:256,128", 64, sizes, pyRounds, 0.01, 0.9, input);
+        double pytorchSeconds = torch.subList(1, torch.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        Versus v = new Versus(sizes.size(), oursSeconds, pytorchSeconds);
+        out.printf("FedAvg round, %d clients Dirichlet(0.5), MLP 256-128, batch 64, 1 epoch, test evaluation: losslake %.3f s, plain PyTorch loop "
+                + "(one thread, no OpenBLAS overrides) %.3f s: %.2fx; run %s%n", v.clients(), oursSeconds, pytorchSeconds, v.speedup(), ours.runId());
+        out.flush();
+        return v;
     }
 
     private String ensurePlan(Lake lake, int n, PrintWriter out) {

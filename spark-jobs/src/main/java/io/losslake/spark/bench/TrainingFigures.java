@@ -1,15 +1,19 @@
 package io.losslake.spark.bench;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Samples per second by model, batch size and trainer (dl4j, fused, pytorch). */
+/**
+ * Samples per second by model, batch size and trainer (dl4j, fused, pytorch: as users run it,
+ * without OpenBLAS overrides; pytorch+overrides: with this machine's), and what each side ran on.
+ */
 final class TrainingFigures {
-    static final List<String> TRAINERS = List.of("dl4j", "fused", "pytorch");
-
     private final Map<String, Map<String, Double>> rates = new LinkedHashMap<>();
+    private final List<String> oursBackend = new ArrayList<>();
+    private final List<String> pytorchBackend = new ArrayList<>();
     private String pytorchVersion;
 
     void put(String model, int batch, String trainer, double samplesPerSecond) {
@@ -18,6 +22,14 @@ final class TrainingFigures {
 
     void pytorchVersion(String version) {
         this.pytorchVersion = version;
+    }
+
+    void pytorchBackend(String line) {
+        pytorchBackend.add(line);
+    }
+
+    void oursBackend(String line) {
+        oursBackend.add(line);
     }
 
     /** The rate, or NaN when not measured. */
@@ -44,17 +56,23 @@ final class TrainingFigures {
     }
 
     void print(PrintWriter out) {
+        boolean withOverrides = keys().stream().anyMatch(k -> !Double.isNaN(rate(k.getKey(), k.getValue(), "pytorch+overrides")));
         out.println();
-        out.printf("%-16s %6s %12s %12s %12s %12s%n", "model", "batch", "dl4j", "fused", "pytorch", "best/pytorch");
+        out.printf("%-16s %6s %12s %12s %12s %12s%s%n", "model", "batch", "dl4j", "fused", "pytorch", "best/pytorch",
+                withOverrides ? String.format(" %18s", "pytorch+overrides") : "");
         for (var key : keys()) {
             String m = key.getKey();
             int b = key.getValue();
             double torch = rate(m, b, "pytorch");
-            out.printf("%-16s %6d %12s %12s %12s %12s%n", m, b, fmt(rate(m, b, "dl4j")), fmt(rate(m, b, "fused")), fmt(torch),
-                    Double.isNaN(torch) ? "-" : String.format("%.2fx", best(m, b) / torch));
+            out.printf("%-16s %6d %12s %12s %12s %12s%s%n", m, b, fmt(rate(m, b, "dl4j")), fmt(rate(m, b, "fused")), fmt(torch),
+                    Double.isNaN(torch) ? "-" : String.format("%.2fx", best(m, b) / torch),
+                    withOverrides ? String.format(" %18s", fmt(rate(m, b, "pytorch+overrides"))) : "");
         }
         out.println("(samples/s, one thread: OMP_NUM_THREADS=1, random 28x28 inputs, 10 classes, Nesterov SGD"
-                + (pytorchVersion == null ? "; pytorch: run with --pytorch PYTHON" : "; pytorch " + pytorchVersion) + ")");
+                + (pytorchVersion == null ? "; pytorch: run with --pytorch PYTHON" : "; pytorch " + pytorchVersion + " without OpenBLAS overrides")
+                + ")");
+        oursBackend.forEach(l -> out.println("losslake: " + l));
+        pytorchBackend.forEach(l -> out.println("pytorch:  " + l));
         out.flush();
     }
 

@@ -20,12 +20,14 @@ import scala.runtime.AbstractFunction1;
 public final class ClientSource {
     private final JavaRDD<ClientData> clients;
     private final int[] partitionOf;
+    private final int[] sizeOf;
     private final int[] available;
     private final long examples;
 
-    private ClientSource(JavaRDD<ClientData> clients, int[] partitionOf, int[] available, long examples) {
+    private ClientSource(JavaRDD<ClientData> clients, int[] partitionOf, int[] sizeOf, int[] available, long examples) {
         this.clients = clients;
         this.partitionOf = partitionOf;
+        this.sizeOf = sizeOf;
         this.available = available;
         this.examples = examples;
     }
@@ -44,18 +46,20 @@ public final class ClientSource {
             return out.iterator();
         }, true).collect();
         int[] partitionOf = new int[numClients];
+        int[] sizeOf = new int[numClients];
         Arrays.fill(partitionOf, -1);
         long examples = 0;
         List<Integer> withData = new ArrayList<>();
         for (long[] w : where) {
             if (w[2] > 0) {
                 partitionOf[(int) w[0]] = (int) w[1];
+                sizeOf[(int) w[0]] = (int) w[2];
                 withData.add((int) w[0]);
                 examples += w[2];
             }
         }
         int[] available = withData.stream().mapToInt(Integer::intValue).sorted().toArray();
-        return new ClientSource(cached, partitionOf, available, examples);
+        return new ClientSource(cached, partitionOf, sizeOf, available, examples);
     }
 
     /** Every cached client (for tools that want them all, e.g. to train them without Spark). */
@@ -66,6 +70,11 @@ public final class ClientSource {
     /** The partition holding {@code clientId}. */
     public int partitionOf(int clientId) {
         return partitionOf[clientId];
+    }
+
+    /** Examples {@code clientId} holds. */
+    public int sizeOf(int clientId) {
+        return sizeOf[clientId];
     }
 
     /** Only the partitions holding {@code clientIds}, in partition order: one Spark task each. */

@@ -20,9 +20,10 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Trains a round's clients as Spark tasks where they are cached: only the partitions holding
- * dispatched clients become tasks (one client per partition up to 256 clients, packed partitions
- * beyond), each zipped with the work of its own clients (their work fraction and stored state), so
- * client state travels with its client's task and never to the others. What every client shares
+ * dispatched clients are read (one client per partition up to 256 clients, packed partitions
+ * beyond), bundled into about two tasks per task slot by {@link TaskGroups}, each task zipped with
+ * the work of its own clients (their work fraction and stored state), so client state travels with
+ * its client's task and never to the others. What every client shares
  * (the global weights and the strategy's client program) is broadcast once per round. Each round
  * is one Spark job in the run's job group.
  */
@@ -54,14 +55,33 @@ public final class SparkExecutor implements ClientExecutor {
         for (ClientWork w : plan.work()) {
             byPartition.computeIfAbsent(clients.partitionOf(w.clientId()), p -> new ArrayList<>()).add(w);
         }
+        // partition i of the pruned RDD is the i-th partition holding dispatched clients
         JavaRDD<ClientData> pruned = clients.prune(plan.dispatched());
-        // partition i of the pruned RDD is the i-th partition holding dispatched clients: slice i of the work
-        JavaRDD<List<ClientWork>> work = jsc.parallelize(new ArrayList<>(byPartition.values()), byPartition.size());
+        List<List<ClientWork>> perPartition = new ArrayList<>(byPartition.values());
+        double[] estimate = new double[perPartition.size()];
+        for (int i = 0; i < estimate.length; i++) {
+            for (ClientWork w : perPartition.get(i)) {
+                estimate[i] += (double) clients.sizeOf(w.clientId()) * w.workFraction();
+            }
+        }
+        TaskGroups groups = TaskGroups.of(pruned.rdd(), estimate, 2 * jsc.defaultParallelism());
+        List<List<ClientWork>> perTask = new ArrayList<>();
+        for (int[] group : groups.groups()) {
+            List<ClientWork> work = new ArrayList<>();
+            for (int i : group) {
+                work.addAll(perPartition.get(i));
+            }
+            perTask.add(work);
+        }
+        JavaRDD<ClientData> bundled = new JavaRDD<>(pruned.rdd().coalesce(perTask.size(), false,
+                scala.Option.apply(groups), null), scala.reflect.ClassTag$.MODULE$.apply(ClientData.class));
+        // task g iterates group g's partitions; slice g of the work holds their clients' work
+        JavaRDD<List<ClientWork>> work = jsc.parallelize(perTask, perTask.size());
         Broadcast<RoundInput> input = jsc.broadcast(plan.input());
         jsc.setJobGroup(jobGroup, String.format("%s: round %d, %d of %d sampled clients", describe, plan.round(), plan.work().size(),
                 plan.sampled().length), false);
         try {
-            return Trained.of(pruned.zipPartitions(work, new Task(input, sample, runner)).collect());
+            return Trained.of(bundled.zipPartitions(work, new Task(input, sample, runner)).collect());
         } finally {
             input.destroy(false);
         }
