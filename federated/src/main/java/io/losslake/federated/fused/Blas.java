@@ -3,6 +3,7 @@ package io.losslake.federated.fused;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -64,7 +65,17 @@ final class Blas {
         return logger;
     }
 
-    private interface Backend {
+    /** Every backend this machine can load, for tests to hold them against one another. */
+    static List<Backend> available() {
+        List<Backend> out = new ArrayList<>(List.of(new Bundled()));
+        Backend system = SystemOpenBlas.load(true);
+        if (system != null) {
+            out.add(system);
+        }
+        return out;
+    }
+
+    interface Backend {
         void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
                   float[] c, int ldc);
 
