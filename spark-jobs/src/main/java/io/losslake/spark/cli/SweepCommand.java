@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Trains every point of a grid (model x data budget x mode x seed, from a YAML file such as conf/sweeps/fmnist-mlp.yaml)",
             "and records, at log-spaced checkpoints of each run, the training loss and the losses on several evaluation sets",
-            "with exact N (parameters), D (examples seen) and C (FLOPs) into sweep_points. Centralised runs are Spark tasks,",
-            "as many at once as there are cores; federated runs are federated jobs. Runs already in sweep_points are skipped,",
+            "with exact N (parameters), D (examples seen) and C (FLOPs) into sweep_points. Centralised runs are Spark tasks and",
+            "federated runs federated jobs, as many runs at once as there are task slots. Runs already in sweep_points are skipped,",
             "so a stopped sweep continues where it was."})
 public final class SweepCommand implements Callable<Integer> {
     @Spec

@@ -51,9 +51,9 @@ import org.apache.spark.sql.RowFactory;
 /**
  * A compute-budget sweep: trains every point of its grid that {@code sweep_points} does not hold yet
  * and records, at log-spaced checkpoints of each run, the training loss and the losses on several
- * evaluation sets with exact N, D and C. Centralised runs are Spark tasks, as many at once as there
- * are task slots; federated runs are the round loop over the sweep's plan. Resumable: finished runs
- * are skipped.
+ * evaluation sets with exact N, D and C. Centralised runs are Spark tasks, federated runs the round
+ * loop over the sweep's plan; as many runs at once as there are task slots, largest first.
+ * Resumable: finished runs are skipped.
  */
 public final class SweepJob {
     private SweepJob() {
@@ -133,22 +133,34 @@ public final class SweepJob {
         Broadcast<DenseClientData> trainB = jsc.broadcast(train);
         Broadcast<Map<String, ClientData>> evalB = jsc.broadcast(evalSets);
         Progress progress = new Progress(out, pending.size());
-        // centralised runs: one Spark job of one task each, as many at once as there are task slots
+        // every run is its own Spark job(s), as many at once as there are task slots: a centralised run is
+        // one task; a federated run's rounds are small jobs whose fixed costs overlap with the others'.
+        // Largest first, so that the last to finish are short.
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jsc.defaultParallelism()));
-        Map<String, ClientSource> sources = new HashMap<>();
+        Map<String, ClientSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
         try (AsyncAppender appender = new AsyncAppender(lake)) {
+            Points points = new Points(appender);
+            List<SweepSpec.SweepRun> order = new ArrayList<>(pending);
+            order.sort(java.util.Comparator.comparingDouble((SweepSpec.SweepRun r) -> -(double) r.budget()
+                    * ModelSpec.parse(r.model(), features, classes).parameterCount()));
             List<Future<?>> futures = new ArrayList<>();
-            for (SweepSpec.SweepRun run : pending) {
-                if (run.mode().federated()) {
-                    continue;
-                }
+            for (SweepSpec.SweepRun run : order) {
                 futures.add(pool.submit(() -> {
                     long start = System.nanoTime();
-                    jsc.setJobDescription("sweep " + sweep.name() + ": centralised " + run.model() + " D=" + run.budget() + " seed " + run.seed());
-                    List<CentralisedTraining.Checkpoint> checkpoints = jsc.parallelize(List.of(run), 1)
-                            .map(new CentralTask(sweep, trainB, evalB, features, classes)).collect().get(0);
-                    appender.append(Tables.SWEEP_POINTS, Tables.SWEEP_POINTS_SCHEMA,
-                            rows(sweep, runId, run, ModelSpec.parse(run.model(), features, classes), null, checkpoints));
+                    ModelSpec model = ModelSpec.parse(run.model(), features, classes);
+                    List<CentralisedTraining.Checkpoint> checkpoints;
+                    ClientDatasets.PlanInfo info = null;
+                    if (run.mode().federated()) {
+                        info = plans.get(run.mode().plan());
+                        ClientDatasets.PlanInfo plan = info;
+                        ClientSource source = sources.computeIfAbsent(run.mode().plan(),
+                                p -> ClientSource.of(ClientDatasets.load(lake, plan, Math.min(256, plan.numClients())), plan.numClients()));
+                        checkpoints = federated(lake, jsc, sweep, run, source, features, classes, evalSets, runId);
+                    } else {
+                        jsc.setJobDescription("sweep " + sweep.name() + ": centralised " + run.model() + " D=" + run.budget() + " seed " + run.seed());
+                        checkpoints = jsc.parallelize(List.of(run), 1).map(new CentralTask(sweep, trainB, evalB, features, classes)).collect().get(0);
+                    }
+                    points.add(rows(sweep, runId, run, model, info, checkpoints));
                     progress.done(run, checkpoints.get(checkpoints.size() - 1), (System.nanoTime() - start) / 1e9);
                     return null;
                 }));
@@ -156,20 +168,7 @@ public final class SweepJob {
             for (Future<?> f : futures) {
                 f.get();
             }
-            // federated runs: each the round loop over the whole cluster
-            for (SweepSpec.SweepRun run : pending) {
-                if (!run.mode().federated()) {
-                    continue;
-                }
-                long start = System.nanoTime();
-                ClientDatasets.PlanInfo info = plans.get(run.mode().plan());
-                ClientSource source = sources.computeIfAbsent(run.mode().plan(),
-                        p -> ClientSource.of(ClientDatasets.load(lake, info, Math.min(256, info.numClients())), info.numClients()));
-                List<CentralisedTraining.Checkpoint> checkpoints = federated(lake, jsc, sweep, run, source, features, classes, evalSets, runId);
-                appender.append(Tables.SWEEP_POINTS, Tables.SWEEP_POINTS_SCHEMA,
-                        rows(sweep, runId, run, ModelSpec.parse(run.model(), features, classes), info, checkpoints));
-                progress.done(run, checkpoints.get(checkpoints.size() - 1), (System.nanoTime() - start) / 1e9);
-            }
+            points.commit();
             appender.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -182,6 +181,35 @@ public final class SweepJob {
             sources.values().forEach(ClientSource::release);
             trainB.destroy(false);
             evalB.destroy(false);
+        }
+    }
+
+    /**
+     * Finished runs' rows, committed to sweep_points together at most every
+     * {@link LakeSink#COMMIT_EVERY_SECONDS}: each Delta commit is a Spark job on the cores the runs
+     * train on (one commit per run cost a fifth of a small sweep). A stopped sweep redoes the runs
+     * it had not committed.
+     */
+    private static final class Points {
+        private final AsyncAppender appender;
+        private final List<Row> pending = new ArrayList<>();
+        private long lastCommit = System.nanoTime();
+
+        Points(AsyncAppender appender) {
+            this.appender = appender;
+        }
+
+        synchronized void add(List<Row> rows) {
+            pending.addAll(rows);
+            if (System.nanoTime() - lastCommit >= LakeSink.COMMIT_EVERY_SECONDS * 1e9) {
+                commit();
+            }
+        }
+
+        synchronized void commit() {
+            appender.append(Tables.SWEEP_POINTS, Tables.SWEEP_POINTS_SCHEMA, new ArrayList<>(pending));
+            pending.clear();
+            lastCommit = System.nanoTime();
         }
     }
 
