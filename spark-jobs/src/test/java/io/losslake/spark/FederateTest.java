@@ -11,9 +11,12 @@ import io.losslake.federated.LayerPolicy;
 import io.losslake.federated.LocalTraining;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.model.OptimizerSpec;
+import io.losslake.federated.simulation.ClientExecutor;
 import io.losslake.federated.simulation.LocalExecutor;
 import io.losslake.federated.simulation.MemorySink;
 import io.losslake.federated.simulation.RoundMetrics;
+import io.losslake.federated.simulation.RoundPlan;
+import io.losslake.federated.simulation.RoundPlanner;
 import io.losslake.federated.simulation.RunSettings;
 import io.losslake.federated.simulation.Simulation;
 import io.losslake.spark.data.ClientDatasets;
@@ -151,27 +154,39 @@ class FederateTest {
             ClientData test = ClientDatasets.loadSplit(lakeOf, info.dataset(), "test", info.shape(), info.numClasses(), 0, 0);
             ClientData sample = ClientDatasets.loadSplit(lakeOf, info.dataset(), "train", info.shape(), info.numClasses(), 60, 3);
             LocalTraining local = new LocalTraining(2, 0, 16, new OptimizerSpec("nesterov", 0.05, 0.9), "fused");
-            RunSettings settings = new RunSettings(3, 4, local, "scaffold", Map.of(), new LayerPolicy(Set.of(1)), 0.2, 0.3, false, 1, 60, 0.2, 1, 9);
-            Simulation.Setup setup = new Simulation.Setup("executors", settings, model, source.available(), test, sample);
+            // SCAFFOLD: per-client models and state; FedProx: the Spark tasks send their clients' sums instead of models
+            for (String[] strategy : new String[][] {{"scaffold"}, {"fedprox", "0.1"}}) {
+                Map<String, String> options = strategy.length == 1 ? Map.of() : Map.of("mu", strategy[1]);
+                RunSettings settings = new RunSettings(3, 5, local, strategy[0], options, new LayerPolicy(Set.of(1)), 0.2, 0.3, false, 1, 60, 0.2, 1, 9);
+                Simulation.Setup setup = new Simulation.Setup("executors", settings, model, source.available(), test, sample);
 
-            MemorySink viaSpark = new MemorySink();
-            Simulation a = new Simulation(setup);
-            float[] sparkWeights;
-            try (SparkExecutor executor = new SparkExecutor(JavaSparkContext.fromSparkContext(spark.sparkContext()), source, a.clientRunner(), sample,
-                    "executors", "test")) {
-                sparkWeights = a.run(executor, viaSpark, null, (m, w) -> { });
+                MemorySink viaSpark = new MemorySink();
+                Simulation a = new Simulation(setup);
+                float[] sparkWeights;
+                try (SparkExecutor executor = new SparkExecutor(JavaSparkContext.fromSparkContext(spark.sparkContext()), source, a.clientRunner(),
+                        sample, "executors", "test")) {
+                    sparkWeights = a.run(executor, viaSpark, null, (m, w) -> { });
+                    RoundPlan plan = new RoundPlanner(settings, source.available(), a.strategy()).plan(1, sparkWeights, a.strategy().initialState(sparkWeights));
+                    ClientExecutor.Trained trained = executor.train(plan);
+                    if (strategy[0].equals("fedprox")) {
+                        assertThat(trained.sums()).isNotEmpty();
+                        assertThat(trained.outcomes()).allSatisfy(o -> assertThat(o.update().weights()).isEmpty());
+                    } else {
+                        assertThat(trained.sums()).isNull();
+                    }
+                }
+                MemorySink viaThreads = new MemorySink();
+                Simulation b = new Simulation(setup);
+                float[] threadWeights;
+                try (LocalExecutor executor = new LocalExecutor(b.clientRunner(), byId, sample, 2)) {
+                    threadWeights = b.run(executor, viaThreads, null, (m, w) -> { });
+                }
+                assertThat(viaSpark.metrics()).hasSize(3);
+                assertThat(viaSpark.metrics().stream().map(RoundMetrics::numbers).toList()).as(strategy[0])
+                        .isEqualTo(viaThreads.metrics().stream().map(RoundMetrics::numbers).toList());
+                assertThat(Arrays.equals(sparkWeights, threadWeights)).as(strategy[0] + ": final weights bit for bit").isTrue();
+                assertThat(viaSpark.metrics()).anySatisfy(m -> assertThat(m.dropped()).isPositive());
             }
-            MemorySink viaThreads = new MemorySink();
-            Simulation b = new Simulation(setup);
-            float[] threadWeights;
-            try (LocalExecutor executor = new LocalExecutor(b.clientRunner(), byId, sample, 2)) {
-                threadWeights = b.run(executor, viaThreads, null, (m, w) -> { });
-            }
-            assertThat(viaSpark.metrics()).hasSize(3);
-            assertThat(viaSpark.metrics().stream().map(RoundMetrics::numbers).toList())
-                    .isEqualTo(viaThreads.metrics().stream().map(RoundMetrics::numbers).toList());
-            assertThat(Arrays.equals(sparkWeights, threadWeights)).as("final weights bit for bit").isTrue();
-            assertThat(viaSpark.metrics()).anySatisfy(m -> assertThat(m.dropped()).isPositive());
         } finally {
             source.release();
         }

@@ -1,5 +1,6 @@
 package io.losslake.federated.simulation;
 
+import io.losslake.federated.strategy.LinearAggregation;
 import java.util.List;
 
 /**
@@ -22,17 +23,33 @@ public interface ClientExecutor extends AutoCloseable {
      * What came back from a round's clients.
      *
      * @param outcomes each dispatched client's outcome, in any order (the loop orders them); empty when {@code averaged} is set
+     * @param sums     when the round's input names a summand and the executor summed its clients: the sums of blocks of
+     *                 the dispatched clients (indices into the plan's work, ascending), each a node of the
+     *                 {@link io.losslake.federated.strategy.SumTree}, covering every dispatched client; the outcomes then
+     *                 come without weights. Null otherwise.
      * @param averaged the engine's own average of the clients' models, or null: dl4j-spark's parameter averaging,
      *                 which returns one model instead of one per client
      */
-    record Trained(List<ClientOutcome> outcomes, Averaged averaged) {
+    record Trained(List<ClientOutcome> outcomes, List<BlockSum> sums, Averaged averaged) {
         public static Trained of(List<ClientOutcome> outcomes) {
-            return new Trained(List.copyOf(outcomes), null);
+            return new Trained(List.copyOf(outcomes), null, null);
+        }
+
+        public static Trained summed(List<ClientOutcome> outcomes, List<BlockSum> sums) {
+            return new Trained(List.copyOf(outcomes), List.copyOf(sums), null);
         }
 
         public static Trained averaged(float[] weights, long examples) {
-            return new Trained(List.of(), new Averaged(weights, examples));
+            return new Trained(List.of(), null, new Averaged(weights, examples));
         }
+    }
+
+    /**
+     * The sum of the dispatched clients [lo, hi) of a round (indices into its plan's work).
+     *
+     * @param sum the accepted clients' terms; clients refused for NaN or infinity add nothing
+     */
+    record BlockSum(int lo, int hi, LinearAggregation.Sum sum) implements java.io.Serializable {
     }
 
     /**

@@ -73,6 +73,6 @@ public record ClientRunner(ModelSpec model, ParamLayout layout, LocalTraining lo
         ClientUpdate full = new ClientUpdate(id, update.weights(), update.numExamples(), update.stepsTaken(), update.examplesProcessed(),
                 update.trainLoss(), System.nanoTime() - begin, update.extras(), kept, update.partial(),
                 new ClientUpdate.ClientMetrics(localLoss, sampleLoss, personal, globalHeld));
-        return new ClientOutcome(full, Math.sqrt(norm));
+        return new ClientOutcome(full, Math.sqrt(norm), full.isFinite());
     }
 }

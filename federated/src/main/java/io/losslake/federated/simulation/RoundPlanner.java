@@ -3,6 +3,7 @@ package io.losslake.federated.simulation;
 import io.losslake.federated.ClientFailure;
 import io.losslake.federated.ClientState;
 import io.losslake.federated.strategy.AggregationStrategy;
+import io.losslake.federated.strategy.LinearAggregation;
 import io.losslake.federated.strategy.ServerState;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,8 @@ public final class RoundPlanner {
                 work.add(new ClientWork(c, fraction, ClientState.EMPTY));
             }
         }
-        RoundInput input = new RoundInput(round, global, strategy.clientProgram(round, state), settings.decomposes(round));
+        LinearAggregation.Summand summand = strategy instanceof LinearAggregation linear ? linear.summand() : null;
+        RoundInput input = new RoundInput(round, global, strategy.clientProgram(round, state), settings.decomposes(round), summand);
         return new RoundPlan(sampled, work, failures, straggling, input, settings.evaluates(round));
     }
 }

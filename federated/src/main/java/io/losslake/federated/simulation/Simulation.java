@@ -14,6 +14,7 @@ import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.model.OptimizerSpec;
 import io.losslake.federated.strategy.AggregationStrategy;
+import io.losslake.federated.strategy.LinearAggregation;
 import io.losslake.federated.strategy.ServerState;
 import io.losslake.federated.strategy.Strategies;
 import io.losslake.scaling.Flops;
@@ -142,9 +143,15 @@ public final class Simulation {
             double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
 
             Accepted accepted = accept(plan, trained.outcomes(), stateful);
+            LinearAggregation.Sum sum = trained.averaged() == null && strategy instanceof LinearAggregation linear
+                    ? BlockSums.round(plan.work(), accepted.byId, trained.sums(), linear.summand(), global) : null;
             if (trained.averaged() != null) {
                 global = trained.averaged().weights(); // the engine's average is the round's FedAvg step
-            } else if (!accepted.updates.isEmpty()) {
+            } else if (sum != null && sum.count() > 0) {
+                AggregationStrategy.Result result = ((LinearAggregation) strategy).aggregate(round, global, sum, accepted.failures, state);
+                global = result.weights();
+                state = result.state();
+            } else if (sum == null && !accepted.updates.isEmpty()) {
                 AggregationStrategy.Result result = strategy.aggregate(round, global, accepted.updates, accepted.failures, state);
                 global = result.weights();
                 state = result.state();
@@ -165,13 +172,15 @@ public final class Simulation {
     }
 
     /** A round's updates after refusing the non-finite ones. */
-    private record Accepted(List<ClientOutcome> outcomes, List<ClientUpdate> updates, List<ClientFailure> failures, List<ClientReport> reports,
-                            Map<Integer, ClientState> states, int rejected) {
+    private record Accepted(List<ClientOutcome> outcomes, Map<Integer, ClientOutcome> byId, List<ClientUpdate> updates, List<ClientFailure> failures,
+                            List<ClientReport> reports, Map<Integer, ClientState> states, int rejected) {
     }
 
     private Accepted accept(RoundPlan plan, List<ClientOutcome> unordered, boolean stateful) {
         List<ClientOutcome> outcomes = new ArrayList<>(unordered);
         outcomes.sort(Comparator.comparingInt(o -> o.update().clientId()));
+        Map<Integer, ClientOutcome> byId = new java.util.HashMap<>();
+        outcomes.forEach(o -> byId.put(o.update().clientId(), o));
         List<ClientUpdate> updates = new ArrayList<>();
         List<ClientFailure> failures = new ArrayList<>(plan.failures());
         List<ClientReport> reports = new ArrayList<>();
@@ -180,7 +189,7 @@ public final class Simulation {
         for (ClientOutcome o : outcomes) {
             ClientUpdate u = o.update();
             String status;
-            if (!u.isFinite()) {
+            if (!o.finite()) {
                 LOG.warn("run {} round {}: client {} sent an update with NaN or infinity; it is refused", setup.runId(), plan.round(), u.clientId());
                 failures.add(new ClientFailure(u.clientId(), ClientFailure.REJECTED));
                 rejected++;
@@ -198,7 +207,7 @@ public final class Simulation {
             reports.add(new ClientReport(f.clientId(), f.reason(), null, Double.NaN));
         }
         failures.sort(Comparator.comparingInt(ClientFailure::clientId));
-        return new Accepted(outcomes, updates, failures, reports, states, rejected);
+        return new Accepted(outcomes, byId, updates, failures, reports, states, rejected);
     }
 
     private static long processed(List<ClientUpdate> updates) {

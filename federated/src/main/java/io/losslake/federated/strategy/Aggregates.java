@@ -47,6 +47,22 @@ public final class Aggregates {
         return out;
     }
 
+    /**
+     * sum / weight of a {@link LinearAggregation.Sum}, as floats: FedAvg's example-weighted mean.
+     *
+     * @throws IllegalArgumentException if the sum is empty or its weight is not positive
+     */
+    public static float[] mean(LinearAggregation.Sum sum) {
+        if (sum.count() == 0 || !(sum.weight() > 0)) {
+            throw new IllegalArgumentException("weights sum to " + sum.weight() + ", expected a positive total");
+        }
+        float[] out = new float[sum.values().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (sum.values()[i] / sum.weight());
+        }
+        return out;
+    }
+
     /** The example count of each update, as FedAvg weights. */
     public static double[] exampleCounts(List<io.losslake.federated.ClientUpdate> updates) {
         double[] counts = new double[updates.size()];

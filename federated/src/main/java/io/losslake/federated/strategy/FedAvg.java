@@ -10,7 +10,7 @@ import java.util.List;
  * FedAvg (McMahan et al., 2017): the new global model is the mean of the clients' models weighted
  * by their example counts, w = sum_k n_k w_k / sum_k n_k. Failed clients are simply absent.
  */
-public final class FedAvg implements AggregationStrategy {
+public final class FedAvg implements AggregationStrategy, LinearAggregation {
     public static final String NAME = "fedavg";
 
     @Override
@@ -20,7 +20,17 @@ public final class FedAvg implements AggregationStrategy {
 
     @Override
     public Result aggregate(int round, float[] globalWeights, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
-        return new Result(Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates)), state);
+        return aggregate(round, globalWeights, sumOf(updates, globalWeights), failures, state);
+    }
+
+    @Override
+    public Summand summand() {
+        return Summand.EXAMPLE_WEIGHTED_WEIGHTS;
+    }
+
+    @Override
+    public Result aggregate(int round, float[] global, Sum sum, List<ClientFailure> failures, ServerState state) {
+        return new Result(Aggregates.mean(sum), state);
     }
 
     /** {@code fedavg}: no options. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * d = w - FedAvg(w_i), v <- beta v + d (v = d in the first round), w <- w - eta v.
  * With eta = 1 and beta = 0 it is FedAvg.
  */
-public final class FedAvgM implements AggregationStrategy {
+public final class FedAvgM implements AggregationStrategy, LinearAggregation {
     public static final String NAME = "fedavgm";
     static final String MOMENTUM = "fedavgm.v";
 
@@ -39,7 +39,17 @@ public final class FedAvgM implements AggregationStrategy {
 
     @Override
     public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
-        float[] average = Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates));
+        return aggregate(round, global, sumOf(updates, global), failures, state);
+    }
+
+    @Override
+    public Summand summand() {
+        return Summand.EXAMPLE_WEIGHTED_WEIGHTS;
+    }
+
+    @Override
+    public Result aggregate(int round, float[] global, Sum sum, List<ClientFailure> failures, ServerState state) {
+        float[] average = Aggregates.mean(sum);
         float[] previous = state.tensors().get(MOMENTUM);
         float[] v = new float[global.length];
         float[] next = new float[global.length];

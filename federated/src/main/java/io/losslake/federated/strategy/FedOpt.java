@@ -21,7 +21,7 @@ import java.util.Map;
  * from m = 0 and v = tau^2, without bias correction. Flower's implementations differ: they weight
  * Delta by example counts, start v at 0, and FedAdam adds a bias correction; we follow the paper.
  */
-public final class FedOpt implements AggregationStrategy {
+public final class FedOpt implements AggregationStrategy, LinearAggregation {
     /** Which second-moment rule. */
     public enum Variant {
         ADAGRAD("fedadagrad"), YOGI("fedyogi"), ADAM("fedadam");
@@ -77,7 +77,20 @@ public final class FedOpt implements AggregationStrategy {
 
     @Override
     public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
-        double[] delta = Aggregates.meanDelta(global, updates);
+        return aggregate(round, global, sumOf(updates, global), failures, state);
+    }
+
+    @Override
+    public Summand summand() {
+        return Summand.DELTAS;
+    }
+
+    @Override
+    public Result aggregate(int round, float[] global, Sum sum, List<ClientFailure> failures, ServerState state) {
+        double[] delta = new double[global.length];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = sum.values()[i] / sum.count();
+        }
         float[] m = state.tensors().get(M).clone();
         float[] v = state.tensors().get(V).clone();
         float[] next = new float[global.length];

@@ -16,7 +16,7 @@ import java.util.List;
  * clients minimise F_i(w) + (mu / 2) ||w - w_global||^2, the proximal term keeping local models near
  * the round's global model. Aggregation is FedAvg's example-weighted mean.
  */
-public final class FedProx implements AggregationStrategy {
+public final class FedProx implements AggregationStrategy, LinearAggregation {
     public static final String NAME = "fedprox";
 
     private final double mu;
@@ -48,7 +48,17 @@ public final class FedProx implements AggregationStrategy {
 
     @Override
     public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
-        return new Result(Aggregates.weightedMean(Aggregates.weightsOf(updates), Aggregates.exampleCounts(updates)), state);
+        return aggregate(round, global, sumOf(updates, global), failures, state);
+    }
+
+    @Override
+    public Summand summand() {
+        return Summand.EXAMPLE_WEIGHTED_WEIGHTS;
+    }
+
+    @Override
+    public Result aggregate(int round, float[] global, Sum sum, List<ClientFailure> failures, ServerState state) {
+        return new Result(Aggregates.mean(sum), state);
     }
 
     /** {@code fedprox --mu}. */
