@@ -5,8 +5,8 @@ import io.losslake.federated.ClientUpdate;
 import java.util.List;
 
 /**
- * A strategy that needs the round's clients only through one sum: the FedAvg family and the
- * adaptive server optimisers. Such a sum can be formed where the clients train (each Spark task
+ * A strategy that needs the round's clients only through one sum: the FedAvg family, the
+ * adaptive server optimisers and SCAFFOLD. Such a sum can be formed where the clients train (each Spark task
  * adds up its own clients), so that one vector per task instead of one per client reaches the
  * driver. The sum is always the {@link SumTree} over the round's dispatched clients in ascending id
  * order, so it is the same number whichever executor, grouping or cluster size formed it.
@@ -17,7 +17,9 @@ public interface LinearAggregation {
         /** n_i w_i, with weight n_i: for example-weighted means of the clients' models. */
         EXAMPLE_WEIGHTED_WEIGHTS,
         /** w_i - w, with weight 1: for uniform means of the clients' deltas. */
-        DELTAS;
+        DELTAS,
+        /** w_i - w followed by SCAFFOLD's Delta c_i, with weight 1: for its two uniform means. */
+        DELTAS_AND_CONTROL_DELTAS;
 
         /** Client {@code u}'s term, in double, against the round's global weights. */
         public double[] term(ClientUpdate u, float[] global) {
@@ -28,10 +30,18 @@ public interface LinearAggregation {
                 for (int i = 0; i < out.length; i++) {
                     out[i] = n * w[i];
                 }
-            } else {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = (double) w[i] - global[i];
+                return out;
+            }
+            for (int i = 0; i < w.length; i++) {
+                out[i] = (double) w[i] - global[i];
+            }
+            if (this == DELTAS_AND_CONTROL_DELTAS) {
+                float[] dc = u.extras().get(Scaffold.DELTA_C);
+                double[] both = java.util.Arrays.copyOf(out, w.length + dc.length);
+                for (int i = 0; i < dc.length; i++) {
+                    both[w.length + i] = dc[i];
                 }
+                return both;
             }
             return out;
         }

@@ -20,7 +20,7 @@ import java.util.Map;
  * c <- c + (|S| / N) (1/|S|) sum Delta c_i, N all clients. The paper's uniform mean is kept
  * (NIID-Bench and Flower weight the model average by example counts).
  */
-public final class Scaffold implements AggregationStrategy {
+public final class Scaffold implements AggregationStrategy, LinearAggregation {
     public static final String NAME = "scaffold";
     public static final String CLIENT_VARIATE = "scaffold.c_i";
     static final String SERVER_VARIATE = "scaffold.c";
@@ -105,18 +105,26 @@ public final class Scaffold implements AggregationStrategy {
 
     @Override
     public Result aggregate(int round, float[] global, List<ClientUpdate> updates, List<ClientFailure> failures, ServerState state) {
-        double[] dx = Aggregates.meanDelta(global, updates);
+        return aggregate(round, global, sumOf(updates, global), failures, state);
+    }
+
+    @Override
+    public Summand summand() {
+        return Summand.DELTAS_AND_CONTROL_DELTAS;
+    }
+
+    /** {@code sum} holds sum Delta y_i in its first P values and sum Delta c_i in the next P. */
+    @Override
+    public Result aggregate(int round, float[] global, Sum sum, List<ClientFailure> failures, ServerState state) {
         float[] c = state.tensors().get(SERVER_VARIATE).clone();
-        double share = (double) updates.size() / totalClients;
-        List<float[]> deltas = updates.stream().map(u -> u.extras().get(DELTA_C)).toList();
-        float[] next = new float[global.length];
-        for (int i = 0; i < global.length; i++) {
-            next[i] = (float) (global[i] + serverLr * dx[i]);
-            double meanDc = 0;
-            for (float[] dc : deltas) {
-                meanDc += dc[i];
-            }
-            c[i] = (float) (c[i] + share * meanDc / updates.size());
+        int p = global.length;
+        int count = sum.count();
+        double share = (double) count / totalClients;
+        double[] values = sum.values();
+        float[] next = new float[p];
+        for (int i = 0; i < p; i++) {
+            next[i] = (float) (global[i] + serverLr * (values[i] / count));
+            c[i] = (float) (c[i] + share * values[p + i] / count);
         }
         return new Result(next, new ServerState(Map.of(SERVER_VARIATE, c), state.scalars()));
     }

@@ -112,8 +112,9 @@ class FusedNetworkTest {
                 net.fit(dataSet(model, features(model, step), labels(step)));
                 fused.step(features(model, step), labels(step), BATCH);
             }
-            // six steps of float32 rounding in two orders of summation (OpenBLAS vs ND4J) over 400 inputs
-            assertClose(fused.weights(), ModelFactory.weightsOf(net), 5e-5);
+            // six steps of float32 rounding in two orders of summation (OpenBLAS vs ND4J) over 400 inputs; Adam divides by
+            // sqrt(v), so where a gradient is near rounding size its step magnifies the difference (typically 3e-5 here, 8e-5 seen)
+            assertClose(fused.weights(), ModelFactory.weightsOf(net), opt.name().equals("adam") ? 2e-4 : 5e-5);
         }
     }
 
