@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
  * fit — each bench's own table, then one table of targets, figures and verdicts.
  */
 @Command(name = "all", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs 'bench training', 'bench rounds' and 'bench fit' with their defaults and prints one table of the",
-            "performance targets with the measured figures (about 10 minutes on 2 cores)."})
+        description = "Runs 'bench training', 'bench rounds' and 'bench fit' with their defaults and prints one table of the "
+            + "performance targets with the measured figures (about 5 minutes on 2 cores).")
 final class BenchAll implements Callable<Integer> {
     @Spec
     CommandSpec spec;

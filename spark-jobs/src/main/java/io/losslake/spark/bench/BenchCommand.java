@@ -209,7 +209,9 @@ public final class BenchCommand implements Runnable {
                 String library = io.losslake.federated.fused.FusedNetworks.blasLibrary();
                 String core = library == null ? null : PyTorchReference.probe(python, library);
                 if (core != null) {
-                    figures.oursBackend(library + ": " + core + " (as this CPU makes it choose, without overrides)");
+                    String forced = overrides.get("OPENBLAS_CORETYPE");
+                    figures.oursBackend(library + ": " + core + " as this CPU makes it choose without overrides"
+                            + (forced == null ? "" : "; this JVM ran the " + forced + " kernels that OPENBLAS_CORETYPE forces"));
                 }
             }
             return figures;

@@ -62,6 +62,9 @@ public final class LakeSession implements AutoCloseable {
         spark.setIfMissing("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
         // ND4J must run one OpenMP thread per Spark task (STACK.md: 20x faster on small machines).
         spark.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        // A round's task returns its clients' sums or models, a few MiB; above 1 MiB (the default) Spark parks a result in
+        // the block manager for the driver to fetch in a second trip. 64 MiB stays under spark.rpc.message.maxSize (128 MiB).
+        spark.setIfMissing("spark.task.maxDirectResultSize", "64m");
         if (embedded) {
             spark.setIfMissing("spark.ui.showConsoleProgress", "false");
             spark.setIfMissing("spark.sql.shuffle.partitions", "8");
