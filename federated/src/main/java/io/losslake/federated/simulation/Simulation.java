@@ -94,6 +94,39 @@ public final class Simulation {
         return layout;
     }
 
+    /**
+     * Client {@code client}'s model of {@code round}, trained again from the checkpoint before it
+     * exactly as the round trained it: the same start (global weights and its personal layers), the
+     * strategy's client program of that round, its work fraction and its seeded batch order. A run
+     * is a pure function of its settings, so for a client the round dispatched these are the weights
+     * it sent; a client the round did not dispatch (not sampled, dropped or a dropped straggler) gets
+     * its full local work, as if it had been sampled.
+     *
+     * @param before the checkpoint of {@code round - 1}, null for round 1
+     * @param state  the state the client kept from the rounds before {@code round}
+     */
+    public Replay replay(int round, Checkpoint before, ClientData client, ClientState state) {
+        if (before != null && before.round() != round - 1) {
+            throw new IllegalArgumentException("round " + round + " starts from the checkpoint of round " + (round - 1) + ", not " + before.round());
+        }
+        float[] global = before == null ? initialWeights(setup.model(), setup.settings().seed()) : before.weights();
+        ServerState serverState = before == null ? strategy.initialState(global) : before.state();
+        RoundPlan plan = planner.plan(round, global, serverState);
+        ClientWork dispatched = plan.work().stream().filter(w -> w.clientId() == client.clientId()).findFirst().orElse(null);
+        ClientWork work = new ClientWork(client.clientId(), dispatched == null ? 1 : dispatched.workFraction(), state);
+        RoundInput in = plan.input();
+        RoundInput plain = new RoundInput(in.round(), in.global(), in.program(), false, in.summand());
+        return new Replay(clientRunner().run(client, work, plain, null), dispatched != null);
+    }
+
+    /**
+     * A replayed client.
+     *
+     * @param dispatched whether the round dispatched it (else it trained with its full work only for the replay)
+     */
+    public record Replay(ClientOutcome outcome, boolean dispatched) {
+    }
+
     /** Clients sampled per round. */
     public int clientsPerRound() {
         return planner.perRound();

@@ -118,6 +118,37 @@ class SimulationTest {
     }
 
     @Test
+    void aReplayedClientIsBitForBitTheModelItSent() {
+        RunSettings settings = settings("scaffold");
+        MemorySink sink = new MemorySink();
+        run(settings, 2, sink, null, -1);
+        Simulation simulation = simulation(settings);
+        int replayed = 0;
+        for (int round : new int[] {1, 3}) {
+            RoundRecord record = sink.rounds().get(round - 1);
+            Checkpoint before = round == 1 ? null : sink.rounds().get(round - 2).checkpoint();
+            for (ClientReport c : record.clients()) {
+                if (c.update() == null) {
+                    continue; // dropped: nothing was sent
+                }
+                var state = sink.clientStates(new int[] {c.clientId()}, round).getOrDefault(c.clientId(), io.losslake.federated.ClientState.EMPTY);
+                Simulation.Replay replay = simulation.replay(round, before, CLIENTS.get(c.clientId()), state);
+                assertThat(replay.dispatched()).isTrue();
+                assertThat(Arrays.equals(replay.outcome().update().weights(), c.update().weights())).as("round %d client %d", round, c.clientId()).isTrue();
+                replayed++;
+            }
+        }
+        assertThat(replayed).isGreaterThan(4);
+        int notSampled = Arrays.stream(AVAILABLE).filter(id -> sink.rounds().get(0).clients().stream().noneMatch(c -> c.clientId() == id))
+                .findFirst().orElseThrow();
+        Simulation.Replay extra = simulation.replay(1, null, CLIENTS.get(notSampled), io.losslake.federated.ClientState.EMPTY);
+        assertThat(extra.dispatched()).isFalse();
+        assertThat(extra.outcome().update().stepsTaken()).isPositive();
+        assertThatThrownBy(() -> simulation.replay(3, sink.rounds().get(0).checkpoint(), CLIENTS.get(notSampled), io.losslake.federated.ClientState.EMPTY))
+                .hasMessageContaining("checkpoint of round 2");
+    }
+
+    @Test
     void oneThreadAndTwoThreadsGiveBitIdenticalRounds() {
         RunSettings settings = settings("scaffold");
         MemorySink one = new MemorySink();
