@@ -75,5 +75,10 @@ class LocalTrainerTest {
         assertThat(evaluation.loss()).isCloseTo(loss / 5, org.assertj.core.api.Assertions.within(1e-5));
         assertThat(evaluation.accuracy()).isEqualTo(right / 5.0);
         assertThat(evaluation.examples()).isEqualTo(5);
+        // the evaluator every run uses (the fused forward pass) against the same hand computation
+        Evaluation fused = Evaluator.evaluate(MODEL, ModelFactory.weightsOf(net), new ImageSubset(-1, DATA, some));
+        assertThat(fused.loss()).isCloseTo(loss / 5, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(fused.accuracy()).isEqualTo(right / 5.0);
+        assertThat(fused.examples()).isEqualTo(5);
     }
 }

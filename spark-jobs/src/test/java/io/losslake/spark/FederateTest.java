@@ -277,7 +277,7 @@ class FederateTest {
             {"--engine", "dl4j-spark", "--strategy", "fedprox", "--mu", "0.1"},
         };
         String[] expected = {"no partition plan 'nope'", "--mu does not apply to the fedavg strategy", "--strategy 'fedsgd'",
-            "layer 7 has no parameters", "--fraction 2.0", "--rounds 0", "square", "no run with that id",
+            "layer 7 has no parameters", "--fraction 2.0", "--rounds 0", "square", "--plan, --model, --rounds",
             "Invalid --engine 'spark'", "cannot take --strategy fedprox"};
         for (int i = 0; i < cases.length; i++) {
             Cli bad = federate(cases[i]);
@@ -285,6 +285,10 @@ class FederateTest {
             assertThat(bad.err().strip().lines().count()).as(bad.err()).isEqualTo(1);
             assertThat(bad.err()).contains(expected[i]);
         }
+        Cli unknownRun = Cli.run("federate", "--resume", "20990101-000000-000000", "--lake", lake.toString());
+        assertThat(unknownRun.status()).isEqualTo(2);
+        assertThat(unknownRun.err().strip().lines().count()).as(unknownRun.err()).isEqualTo(1);
+        assertThat(unknownRun.err()).contains("no run with that id");
         assertThat(spark.read().format("delta").load(lake.resolve("runs").toString()).count()).isEqualTo(runsBefore);
     }
 }

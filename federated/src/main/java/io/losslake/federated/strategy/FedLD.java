@@ -51,7 +51,7 @@ public final class FedLD implements AggregationStrategy {
         if (!(kProportion > 0 && kProportion <= 1)) {
             throw new IllegalArgumentException("Invalid --k-proportion " + kProportion + ": expected a fraction in (0, 1].");
         }
-        this.layout = layout;
+        this.layout = java.util.Objects.requireNonNull(layout, "FedLD rebuilds each tensor's delta and needs the model's parameter layout");
         this.kProportion = kProportion;
         this.loss = new LossSpec(marginLambda, perSample);
     }

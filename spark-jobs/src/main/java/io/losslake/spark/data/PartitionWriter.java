@@ -47,7 +47,7 @@ public final class PartitionWriter {
         for (PartitionStats.Client c : clients) {
             FeatureShift shift = partition.shift(c.clientId());
             stats.add(RowFactory.create(plan.partitionId(), source.dataset(), "client", c.clientId(), (long) c.examples(),
-                    c.labelCounts(), c.labelsPresent(), nanToNull(c.tvDistance()), nanToNull(c.emd()), nanToNull(c.entropy()),
+                    c.labelCounts(), c.labelsPresent(), io.losslake.spark.lake.Rows.nullable(c.tvDistance()), io.losslake.spark.lake.Rows.nullable(c.emd()), io.losslake.spark.lake.Rows.nullable(c.entropy()),
                     plan.groupNames() == null ? null : plan.groupNames().get(c.clientId()),
                     shift == null ? null : shift.noiseStd(), shift == null ? null : shift.rotationDegrees(),
                     shift == null ? null : shift.brightness(), shift == null ? null : shift.noiseSeed(),
@@ -56,19 +56,16 @@ public final class PartitionWriter {
         }
         stats.add(RowFactory.create(plan.partitionId(), source.dataset(), "summary", null, summary.examples(),
                 summary.labelCounts(), (int) Arrays.stream(summary.labelCounts()).filter(k -> k > 0).count(),
-                nanToNull(summary.meanTvDistance()), nanToNull(summary.meanEmd()), nanToNull(summary.meanEntropy()),
+                io.losslake.spark.lake.Rows.nullable(summary.meanTvDistance()), io.losslake.spark.lake.Rows.nullable(summary.meanEmd()), io.losslake.spark.lake.Rows.nullable(summary.meanEntropy()),
                 null, null, null, null, null, plan.spec().scheme(), params, plan.seed(),
                 summary.clients(), summary.emptyClients(), summary.minSize(), summary.medianSize(), summary.maxSize(),
                 summary.meanSize(), summary.sizeStd(), summary.maxTvDistance(), summary.globalEntropy(),
-                nanToNull(summary.meanLabelsPresent()), runId));
+                io.losslake.spark.lake.Rows.nullable(summary.meanLabelsPresent()), runId));
         lake.replacePartition(Tables.PARTITION_STATS, "partition_id", plan.partitionId(),
                 lake.spark().createDataFrame(stats, Tables.PARTITION_STATS_SCHEMA));
         return summary;
     }
 
-    private static Double nanToNull(double value) {
-        return Double.isNaN(value) ? null : value;
-    }
 
     static String json(Object value) {
         try {
