@@ -65,4 +65,15 @@ public record LayerPolicy(Set<Integer> personalLayers) implements java.io.Serial
         }
         return next;
     }
+
+    /** {@code state} without the personal copies of layers this policy shares (a layer the auto-barrier policy averages again). */
+    public ClientState dropShared(ClientState state, ParamLayout layout) {
+        java.util.Map<String, float[]> kept = new java.util.TreeMap<>(state.tensors());
+        for (ParamLayout.Tensor t : layout.tensors()) {
+            if (!personalLayers.contains(t.layer())) {
+                kept.remove(PERSONAL_PREFIX + t.name());
+            }
+        }
+        return kept.size() == state.tensors().size() ? state : new ClientState(kept);
+    }
 }

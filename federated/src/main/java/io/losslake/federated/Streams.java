@@ -4,7 +4,7 @@ package io.losslake.federated;
  * Keys of a run's random streams, so that each purpose draws from its own seed
  * ({@code Seeds.derive(runSeed, key, ids...)}): the partition, the initial weights, each client's
  * batch order in each round, client sampling, each sampled client's fate (dropout, straggling), the
- * personal hold-out slices and the loss decomposition's sample. Centralised training draws its
+ * personal hold-out slices, the loss decomposition's sample and the barriers' choices. Centralised training draws its
  * initial weights from {@link #INITIAL_WEIGHTS} and its epoch shuffles from {@link #LOCAL_TRAINING}
  * keyed by the epoch alone. The values are part of every stored run's numbers: never renumber.
  */
@@ -16,6 +16,8 @@ public final class Streams {
     public static final long FATE = 5;
     public static final long HOLDOUT = 6;
     public static final long DECOMPOSITION_SAMPLE = 7;
+    /** The test examples barriers are measured on, the clients they compare each round, the random cumulative order. */
+    public static final long BARRIERS = 8;
 
     private Streams() {
     }

@@ -44,11 +44,12 @@ public record ClientRunner(ModelSpec model, ParamLayout layout, LocalTraining lo
         ClientData[] split = client.holdOut(holdout, Seeds.derive(seed, Streams.HOLDOUT, id));
         ClientData train = split[0];
         ClientData held = split[1];
-        ClientState state = work.state();
-        float[] start = layers.startWeights(in.global(), state, layout);
+        LayerPolicy policy = in.personal() == null ? layers : new LayerPolicy(in.personal());
+        ClientState state = in.personal() == null ? work.state() : policy.dropShared(work.state(), layout);
+        float[] start = policy.startWeights(in.global(), state, layout);
         long trainingSeed = Seeds.derive(seed, Streams.LOCAL_TRAINING, in.round(), id);
         ClientUpdate update = LocalTrainer.train(model, start, train, local, trainingSeed, in.program(), state, work.workFraction());
-        ClientState kept = layers.isPersonalised() ? layers.keep(update.weights(), update.state(), layout) : update.state();
+        ClientState kept = policy.isPersonalised() ? policy.keep(update.weights(), update.state(), layout) : update.state();
 
         double localLoss = Double.NaN;
         double sampleLoss = Double.NaN;

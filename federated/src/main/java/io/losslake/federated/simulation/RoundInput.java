@@ -2,6 +2,7 @@ package io.losslake.federated.simulation;
 
 import io.losslake.federated.ClientProgram;
 import io.losslake.federated.strategy.LinearAggregation;
+import java.util.Set;
 
 /**
  * What every dispatched client of a round shares (an engine ships it once per round, e.g. as a
@@ -14,7 +15,28 @@ import io.losslake.federated.strategy.LinearAggregation;
  * @param summand   what the strategy sums over the clients, when it needs nothing else of their
  *                  models (an executor may then send sums instead of models); null when it needs
  *                  every client's model
+ * @param keep      clients whose trained weights must reach the driver even when the executor sums (barriers compare them)
+ * @param personal  the layers kept local this round when the auto-barrier policy chooses them; null: the run's fixed policy
  */
-public record RoundInput(int round, float[] global, ClientProgram program, boolean decompose, LinearAggregation.Summand summand)
-        implements java.io.Serializable {
+public record RoundInput(int round, float[] global, ClientProgram program, boolean decompose, LinearAggregation.Summand summand, int[] keep,
+                         Set<Integer> personal) implements java.io.Serializable {
+    public RoundInput {
+        keep = keep == null ? new int[0] : keep.clone();
+        personal = personal == null ? null : Set.copyOf(personal);
+    }
+
+    /** A round that keeps no client's weights and uses the run's fixed layer policy. */
+    public RoundInput(int round, float[] global, ClientProgram program, boolean decompose, LinearAggregation.Summand summand) {
+        this(round, global, program, decompose, summand, null, null);
+    }
+
+    /** Whether {@code clientId}'s weights must reach the driver. */
+    public boolean keeps(int clientId) {
+        for (int k : keep) {
+            if (k == clientId) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ package io.losslake.federated.simulation;
 
 import io.losslake.federated.LayerPolicy;
 import io.losslake.federated.LocalTraining;
+import io.losslake.federated.barrier.BarrierWatch;
 import java.util.Map;
 
 /**
@@ -21,10 +22,13 @@ import java.util.Map;
  * @param holdout           share of each client's examples held out for personalised evaluation
  * @param evalEvery         evaluate the global model on the test split every this many rounds (and the last)
  * @param seed              the seed every random choice derives from
+ * @param barriers          barriers measured during the run, and the auto-barrier layer policy
+ * @param initSeed          the seed of the initial global weights (usually {@code seed}; runs that share it and differ in
+ *                          {@code seed} start from one model and differ in sampling, fates and batch order)
  */
 public record RunSettings(int rounds, int clientsPerRound, LocalTraining local, String strategy, Map<String, String> strategyOptions,
                           LayerPolicy layers, double dropout, double straggle, boolean dropStragglers, int decomposeEvery,
-                          int decomposeSample, double holdout, int evalEvery, long seed) implements java.io.Serializable {
+                          int decomposeSample, double holdout, int evalEvery, long seed, BarrierWatch barriers, long initSeed) implements java.io.Serializable {
 
     public RunSettings {
         if (rounds < 1) {
@@ -47,6 +51,35 @@ public record RunSettings(int rounds, int clientsPerRound, LocalTraining local, 
             throw new IllegalArgumentException("Invalid --eval-every " + evalEvery + ": expected at least 1.");
         }
         strategyOptions = Map.copyOf(strategyOptions);
+        barriers = barriers == null ? BarrierWatch.OFF : barriers;
+        if (barriers.policy() && layers.isPersonalised()) {
+            throw new IllegalArgumentException("Give either --personal-layers or --layer-policy auto-barrier, not both: the policy chooses the local layers.");
+        }
+    }
+
+    /** Settings without barriers. */
+    public RunSettings(int rounds, int clientsPerRound, LocalTraining local, String strategy, Map<String, String> strategyOptions, LayerPolicy layers,
+                       double dropout, double straggle, boolean dropStragglers, int decomposeEvery, int decomposeSample, double holdout, int evalEvery,
+                       long seed) {
+        this(rounds, clientsPerRound, local, strategy, strategyOptions, layers, dropout, straggle, dropStragglers, decomposeEvery, decomposeSample,
+                holdout, evalEvery, seed, BarrierWatch.OFF, seed);
+    }
+
+    /** These settings with {@code watch} for barriers. */
+    public RunSettings withBarriers(BarrierWatch watch) {
+        return new RunSettings(rounds, clientsPerRound, local, strategy, strategyOptions, layers, dropout, straggle, dropStragglers, decomposeEvery,
+                decomposeSample, holdout, evalEvery, seed, watch, initSeed);
+    }
+
+    /** These settings with the initial weights drawn from {@code seedOfWeights}. */
+    public RunSettings withInitSeed(long seedOfWeights) {
+        return new RunSettings(rounds, clientsPerRound, local, strategy, strategyOptions, layers, dropout, straggle, dropStragglers, decomposeEvery,
+                decomposeSample, holdout, evalEvery, seed, barriers, seedOfWeights);
+    }
+
+    /** Whether clients keep personal layers: named ones, or those the auto-barrier policy keeps local. */
+    public boolean personalises() {
+        return layers.isPersonalised() || barriers.policy();
     }
 
     /** Plain FedAvg-style settings: every client every round, no failures, no decomposition, no personal layers. */

@@ -10,6 +10,8 @@ import io.losslake.federated.Evaluator;
 import io.losslake.federated.LossDecomposition;
 import io.losslake.federated.ParamLayout;
 import io.losslake.federated.Streams;
+import io.losslake.federated.barrier.BarrierWatch;
+import io.losslake.federated.barrier.LayerBlocks;
 import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.model.OptimizerSpec;
@@ -25,6 +27,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,8 @@ public final class Simulation {
     private final AggregationStrategy strategy;
     private final RoundPlanner planner;
     private final double flopsPerExample;
+    /** Where barriers are measured, null when the run measures none. */
+    private final RoundBarriers barriers;
 
     /**
      * @throws IllegalArgumentException one sentence naming a setting this model or plan cannot take
@@ -76,7 +81,9 @@ public final class Simulation {
         if (settings.decomposeEvery() > 0 && setup.decompositionSample() == null) {
             throw new IllegalArgumentException("the loss decomposition needs a sample of the training data");
         }
-        this.planner = new RoundPlanner(settings, setup.available(), strategy);
+        BarrierWatch watch = settings.barriers();
+        this.barriers = watch.every() > 0 || watch.policy() ? new RoundBarriers(watch, setup.model(), layout, setup.test(), settings.seed()) : null;
+        this.planner = new RoundPlanner(settings, setup.available(), strategy, barriers);
         this.flopsPerExample = trainingFlopsPerExample(setup.model());
     }
 
@@ -109,13 +116,14 @@ public final class Simulation {
         if (before != null && before.round() != round - 1) {
             throw new IllegalArgumentException("round " + round + " starts from the checkpoint of round " + (round - 1) + ", not " + before.round());
         }
-        float[] global = before == null ? initialWeights(setup.model(), setup.settings().seed()) : before.weights();
+        float[] global = before == null ? initialWeights(setup.model(), setup.settings().initSeed()) : before.weights();
         ServerState serverState = before == null ? strategy.initialState(global) : before.state();
-        RoundPlan plan = planner.plan(round, global, serverState);
+        RoundPlan plan = planner.plan(round, global, RoundBarriers.strategyPart(serverState),
+                setup.settings().barriers().policy() ? RoundBarriers.local(serverState) : null);
         ClientWork dispatched = plan.work().stream().filter(w -> w.clientId() == client.clientId()).findFirst().orElse(null);
         ClientWork work = new ClientWork(client.clientId(), dispatched == null ? 1 : dispatched.workFraction(), state);
         RoundInput in = plan.input();
-        RoundInput plain = new RoundInput(in.round(), in.global(), in.program(), false, in.summand());
+        RoundInput plain = new RoundInput(in.round(), in.global(), in.program(), false, in.summand(), null, in.personal());
         return new Replay(clientRunner().run(client, work, plain, null), dispatched != null);
     }
 
@@ -134,10 +142,10 @@ public final class Simulation {
 
     /** Whether clients keep state between rounds (the strategy's control variates, personal layers): the sink is read every round. */
     public boolean keepsClientState() {
-        return setup.settings().layers().isPersonalised() || strategy.keepsClientState();
+        return setup.settings().personalises() || strategy.keepsClientState();
     }
 
-    /** The global model every run with this model and seed starts from. */
+    /** The global model every run with this model and initial-weights seed starts from. */
     public static float[] initialWeights(ModelSpec model, long seed) {
         return ModelFactory.weightsOf(ModelFactory.initialised(model, LAYOUT_ONLY, Seeds.derive(seed, Streams.INITIAL_WEIGHTS)));
     }
@@ -161,13 +169,15 @@ public final class Simulation {
      */
     public float[] run(ClientExecutor executor, RoundSink sink, Checkpoint from, RoundListener listener) {
         RunSettings settings = setup.settings();
-        float[] global = from == null ? initialWeights(setup.model(), settings.seed()) : from.weights();
-        ServerState state = from == null ? strategy.initialState(global) : from.state();
+        float[] global = from == null ? initialWeights(setup.model(), settings.initSeed()) : from.weights();
+        ServerState full = from == null ? strategy.initialState(global) : from.state();
+        ServerState state = RoundBarriers.strategyPart(full); // the strategy's own; the auto-barrier policy's choice is kept apart
+        Set<Integer> local = settings.barriers().policy() ? RoundBarriers.local(full) : null;
         double flops = from == null ? 0 : from.trainFlops();
         boolean stateful = keepsClientState();
         for (int round = from == null ? 1 : from.round() + 1; round <= settings.rounds(); round++) {
             long start = System.nanoTime();
-            RoundPlan plan = planner.plan(round, global, state);
+            RoundPlan plan = planner.plan(round, global, state, local);
             if (stateful) {
                 plan = plan.withStates(sink.clientStates(plan.dispatched(), round));
             }
@@ -179,7 +189,12 @@ public final class Simulation {
             LinearAggregation.Sum sum = trained.averaged() == null && strategy instanceof LinearAggregation linear
                     ? BlockSums.round(plan.work(), accepted.byId, trained.sums(), linear.summand(), global) : null;
             if (trained.averaged() != null) {
-                global = trained.averaged().weights(); // the engine's average is the round's FedAvg step
+                if (finite(trained.averaged().weights())) {
+                    global = trained.averaged().weights(); // the engine's average is the round's FedAvg step
+                } else {
+                    // the engine averaged before anyone could look at its clients: refuse the whole average
+                    LOG.warn("run {} round {}: the engine's average of the clients' models holds NaN or infinity; it is refused", setup.runId(), round);
+                }
             } else if (sum != null && sum.count() > 0) {
                 AggregationStrategy.Result result = ((LinearAggregation) strategy).aggregate(round, global, sum, accepted.failures, state);
                 global = result.weights();
@@ -194,14 +209,33 @@ public final class Simulation {
             Evaluation test = plan.evaluate() ? Evaluator.evaluate(setup.model(), global, setup.test()) : null;
             LossDecomposition decomposition = plan.input().decompose() && !accepted.updates.isEmpty()
                     ? decompose(accepted.updates, Evaluator.evaluate(setup.model(), global, setup.decompositionSample()).loss()) : null;
+            List<RoundBarriers.Pair> measured = List.of();
+            RoundInput input = plan.input();
+            if (barriers != null && input.keep().length > 0) {
+                List<ClientUpdate> compared = accepted.updates.stream().filter(u -> input.keeps(u.clientId())).toList();
+                measured = barriers.measure(global, compared);
+                if (local != null) {
+                    local = barriers.next(local, measured, blockLayers());
+                }
+            }
             long examples = trained.averaged() != null ? trained.averaged().examples() : processed(accepted.updates);
             flops += flopsPerExample * examples;
             RoundMetrics metrics = metrics(plan, trained, accepted, test, decomposition, examples, flops, start, trainingSeconds);
-            sink.record(new RoundRecord(metrics, accepted.reports, accepted.states, new Checkpoint(round, global, state, flops)));
+            ServerState checkpointed = local == null ? state : RoundBarriers.withLocal(state, local);
+            sink.record(new RoundRecord(metrics, accepted.reports, accepted.states, new Checkpoint(round, global, checkpointed, flops),
+                    barrierRows(measured)));
             listener.round(metrics, global);
         }
         sink.flush();
         return global;
+    }
+
+    private List<Integer> blockLayers() {
+        return LayerBlocks.of(setup.model(), layout).stream().map(LayerBlocks.Block::layer).toList();
+    }
+
+    private List<RoundRecord.PairBarriers> barrierRows(List<RoundBarriers.Pair> measured) {
+        return measured.stream().map(p -> new RoundRecord.PairBarriers(p.pair(), "test", barriers.evalExamples(), p.report())).toList();
     }
 
     /** A round's updates after refusing the non-finite ones. */
@@ -241,6 +275,15 @@ public final class Simulation {
         }
         failures.sort(Comparator.comparingInt(ClientFailure::clientId));
         return new Accepted(outcomes, byId, updates, failures, reports, states, rejected);
+    }
+
+    private static boolean finite(float[] weights) {
+        for (float w : weights) {
+            if (!Float.isFinite(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long processed(List<ClientUpdate> updates) {

@@ -228,7 +228,7 @@ public final class Render {
         }
     }
 
-    private static final class PngCanvas implements Canvas {
+    static final class PngCanvas implements Canvas {
         private final Graphics2D g;
 
         PngCanvas(Graphics2D g) {
@@ -313,7 +313,7 @@ public final class Render {
         }
     }
 
-    private static final class SvgCanvas implements Canvas {
+    static final class SvgCanvas implements Canvas {
         private final StringBuilder svg = new StringBuilder();
 
         SvgCanvas() {

@@ -156,7 +156,7 @@ final class BenchRounds implements Callable<Integer> {
         int pyRounds = Math.max(3, rounds);
         FederateRequest d = FederateRequest.defaults(plan);
         FederateRequest request = new FederateRequest(plan, "mlp:256,128", pyRounds, null, null, 1, 0, 64, "momentum", 0.01, 0.9, d.engine(),
-                d.trainer(), "fedavg", Map.of(), List.of(), null, 0, 0, false, 0, d.decomposeSample(), 1, null, d.commitEvery(), 7);
+                d.trainer(), "fedavg", Map.of(), List.of(), null, 0, 0, false, 0, d.decomposeSample(), 1, null, d.commitEvery(), 7, null, d.barriers());
         FederateJob.Result ours = FederateJob.run(lake, request, new PrintWriter(new StringWriter()));
         List<RoundMetrics> counted = ours.rounds().subList(1, ours.rounds().size());
         double oursSeconds = counted.stream().mapToDouble(RoundMetrics::wallSeconds).average().orElseThrow();
@@ -193,7 +193,7 @@ final class BenchRounds implements Callable<Integer> {
     private Figures run(PrintWriter out, Lake lake, int slots, String kind, int n, String plan, String work, int epochs, int steps, int batch) {
         FederateRequest d = FederateRequest.defaults(plan);
         FederateRequest request = new FederateRequest(plan, model, rounds, perRound, null, epochs, steps, batch, d.optimizer(), d.lr(), d.momentum(),
-                d.engine(), d.trainer(), d.strategy(), Map.of(), List.of(), null, 0, 0, false, 0, d.decomposeSample(), 1, null, d.commitEvery(), 7);
+                d.engine(), d.trainer(), d.strategy(), Map.of(), List.of(), null, 0, 0, false, 0, d.decomposeSample(), 1, null, d.commitEvery(), 7, null, d.barriers());
         PeakMemory.reset();
         FederateJob.Result outcome = FederateJob.run(lake, request, new PrintWriter(new StringWriter()));
         long heap = PeakMemory.heapPeak();

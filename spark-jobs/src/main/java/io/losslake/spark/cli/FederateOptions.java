@@ -88,11 +88,43 @@ public final class FederateOptions {
         "and after the last round; 0: every round. A killed run resumes from its last committed round. Default: ${DEFAULT-VALUE}."})
     double commitEvery;
 
+    @Option(names = "--init-seed", paramLabel = "N", description = {"Seed of the initial weights. Default: the run seed. Runs with one --init-seed",
+        "and different seeds start from the same model and differ in sampling, fates and batch order (the classic linear-mode-connectivity pair)."})
+    Long initSeed;
+
+    @Option(names = "--barriers-every", defaultValue = "0", paramLabel = "K", description = {
+        "Every K rounds, measure linear-mode-connectivity barriers (the whole model and each layer, into either model) between the new",
+        "global model and --barrier-clients of the round's clients, and between those clients, into the barriers table; 0: never.",
+        "Default: ${DEFAULT-VALUE}."})
+    int barriersEvery;
+
+    @Option(names = "--barrier-clients", defaultValue = "2", paramLabel = "N", description = "Clients compared per measured round (a seeded sample of the dispatched ones). Default: ${DEFAULT-VALUE}.")
+    int barrierClients;
+
+    @Option(names = "--barrier-alphas", defaultValue = "midpoint", paramLabel = "GRID", description = "Alphas of the round barriers: midpoint, default (0.1 .. 0.9), steps:K or a list. Default: ${DEFAULT-VALUE}.")
+    String barrierAlphas;
+
+    @Option(names = "--barrier-sample", defaultValue = "1000", paramLabel = "N", description = "Test examples (a seeded sample) the round barriers are measured on. Default: ${DEFAULT-VALUE}.")
+    int barrierSample;
+
+    @Option(names = "--layer-policy", defaultValue = "fixed", paramLabel = "POLICY", description = {
+        "fixed: the layers of --personal-layers stay local (none by default); auto-barrier: after every round, a layer whose mean barrier",
+        "between the round's client pairs exceeds --barrier-threshold stays local from the next round, and is averaged again below",
+        "--barrier-release. Default: ${DEFAULT-VALUE}."})
+    String layerPolicy;
+
+    @Option(names = "--barrier-threshold", defaultValue = "0.1", paramLabel = "NATS", description = "auto-barrier: loss barrier above which a layer stays local. Default: ${DEFAULT-VALUE}.")
+    double barrierThreshold;
+
+    @Option(names = "--barrier-release", paramLabel = "NATS", description = "auto-barrier: loss barrier below which a local layer is averaged again. Default: half the threshold.")
+    Double barrierRelease;
+
     /** The request these options describe, with the given strategy, its options and the seed. */
     FederateRequest toRequest(String strategy, java.util.Map<String, String> strategyOptions, long seed) {
         return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, learningRate,
                 momentum, engine, trainer, strategy, strategyOptions, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery,
-                decomposeSample, evalEvery, slices, commitEvery, seed);
+                decomposeSample, evalEvery, slices, commitEvery, seed, initSeed, new FederateRequest.BarrierOptions(barriersEvery, barrierClients, barrierAlphas,
+                barrierSample, layerPolicy, barrierThreshold, barrierRelease));
     }
 
     /** Adds every strategy's options as flags, and the strategies to the help footer. */

@@ -74,6 +74,7 @@ public final class Dl4jSparkExecutor implements ClientExecutor {
         String unsupported = !"fedavg".equals(settings.strategy()) ? "--strategy " + settings.strategy()
                 : settings.dropout() > 0 || settings.straggle() > 0 ? "--dropout/--straggle"
                 : settings.layers().isPersonalised() ? "--personal-layers"
+                : settings.barriers().every() > 0 || settings.barriers().policy() ? "--barriers-every or --layer-policy auto-barrier"
                 : settings.decomposeEvery() > 0 ? "--decompose-every " + settings.decomposeEvery()
                 : settings.holdout() > 0 ? "--holdout " + settings.holdout()
                 : local.steps() > 0 ? "--local-steps " + local.steps()

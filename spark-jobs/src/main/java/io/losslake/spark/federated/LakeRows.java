@@ -3,15 +3,18 @@ package io.losslake.spark.federated;
 import static io.losslake.spark.lake.Rows.nullable;
 
 import io.losslake.federated.ClientUpdate;
+import io.losslake.federated.barrier.Barriers;
 import io.losslake.federated.simulation.ClientReport;
 import io.losslake.federated.simulation.RoundMetrics;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
-/** A round's figures as rows of {@code round_metrics} and {@code client_metrics}, in their schemas' column order. */
-final class LakeRows {
+/** A round's figures as rows of {@code round_metrics}, {@code client_metrics} and {@code barriers}, in their schemas' column order. */
+public final class LakeRows {
     private LakeRows() {
     }
 
@@ -47,5 +50,27 @@ final class LakeRows {
         return RowFactory.create(runId, round, u.clientId(), c.status(), u.numExamples(), u.stepsTaken(), u.examplesProcessed(),
                 nullable(u.trainLoss()), u.computeNanos() / 1e9, nullable(c.updateNorm()), nullable(m.localLoss()), nullable(m.sampleLoss()),
                 nullable(m.personalAccuracy()), nullable(m.globalHoldoutAccuracy()), Timestamp.from(Instant.now()));
+    }
+
+    /** The {@code barriers} rows of one pair of models. */
+    public static List<Row> barriers(String runId, String modelRunId, int round, String pair, String evalSet, int examples, Barriers.Report report) {
+        Barriers.Endpoints e = report.endpoints();
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = new ArrayList<>();
+        for (Barriers.Result b : report.results()) {
+            rows.add(RowFactory.create(runId, modelRunId, round, pair, evalSet, examples, b.kind(), b.variant(), b.block() < 0 ? null : b.block(),
+                    b.blockName(), b.blocks(), boxed(b.grid().alphas()), nullable(b.lossBarrier()), nullable(b.lossAlpha()), nullable(b.errorBarrier()),
+                    nullable(b.errorAlpha()), boxed(b.pathLoss()), boxed(b.pathError()), nullable(e.lossFirst()), nullable(e.lossSecond()),
+                    nullable(e.errorFirst()), nullable(e.errorSecond()), now));
+        }
+        return rows;
+    }
+
+    private static Double[] boxed(double[] values) {
+        Double[] out = new Double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = nullable(values[i]);
+        }
+        return out;
     }
 }

@@ -47,6 +47,7 @@ public final class LakeSink implements RoundSink {
     private final List<Row> pendingClients = new ArrayList<>();
     private final List<Row> pendingRounds = new ArrayList<>();
     private final List<Row> pendingCheckpoints = new ArrayList<>();
+    private final List<Row> pendingBarriers = new ArrayList<>();
     private long lastCommit = System.nanoTime();
 
     /**
@@ -108,6 +109,9 @@ public final class LakeSink implements RoundSink {
             pendingClients.add(LakeRows.client(runId, r, c));
         }
         pendingRounds.add(LakeRows.round(round.metrics()));
+        for (RoundRecord.PairBarriers b : round.barriers()) {
+            pendingBarriers.addAll(LakeRows.barriers(runId, runId, r, b.pair(), b.evalSet(), b.examples(), b.report()));
+        }
         Checkpoint cp = round.checkpoint();
         pendingCheckpoints.add(RowFactory.create(runId, cp.round(), cp.weights(), Rows.map(new TreeMap<>(cp.state().tensors())),
                 Rows.map(new TreeMap<>(cp.state().scalars())), Timestamp.from(Instant.now())));
@@ -125,11 +129,15 @@ public final class LakeSink implements RoundSink {
         }
         out.append(Tables.CLIENT_METRICS, Tables.CLIENT_METRICS_SCHEMA, new ArrayList<>(pendingClients));
         out.append(Tables.ROUND_METRICS, Tables.ROUND_METRICS_SCHEMA, new ArrayList<>(pendingRounds));
+        if (!pendingBarriers.isEmpty()) {
+            out.append(Tables.BARRIERS, Tables.BARRIERS_SCHEMA, new ArrayList<>(pendingBarriers));
+        }
         // last: a round is complete in the lake once its checkpoint is
         out.append(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, new ArrayList<>(pendingCheckpoints));
         pendingClients.clear();
         pendingRounds.clear();
         pendingCheckpoints.clear();
+        pendingBarriers.clear();
         lastCommit = System.nanoTime();
     }
 
@@ -150,10 +158,17 @@ public final class LakeSink implements RoundSink {
 
     /** The latest checkpoint of {@code runId} in the lake (with the FLOPs trained up to it), or null. */
     public static Checkpoint latestCheckpoint(Lake lake, String runId) {
+        return checkpoint(lake, runId, null);
+    }
+
+    /** The checkpoint of {@code runId} after {@code round} (null: its latest), or null when the lake has none. */
+    public static Checkpoint checkpoint(Lake lake, String runId, Integer round) {
         if (!lake.exists(Tables.CHECKPOINTS)) {
             return null;
         }
-        List<Row> rows = lake.read(Tables.CHECKPOINTS).where(col("run_id").equalTo(runId)).orderBy(col("round").desc()).limit(1).collectAsList();
+        Column mine = col("run_id").equalTo(runId);
+        List<Row> rows = lake.read(Tables.CHECKPOINTS).where(round == null ? mine : mine.and(col("round").equalTo(round)))
+                .orderBy(col("round").desc()).limit(1).collectAsList();
         if (rows.isEmpty()) {
             return null;
         }
@@ -162,8 +177,8 @@ public final class LakeSink implements RoundSink {
         r.<String, scala.collection.Seq<Object>>getJavaMap(r.fieldIndex("state_tensors")).forEach((k, v) -> tensors.put(k, floats(v)));
         Map<String, Double> scalars = new TreeMap<>();
         r.<String, Object>getJavaMap(r.fieldIndex("state_scalars")).forEach((k, v) -> scalars.put(k, ((Number) v).doubleValue()));
-        int round = r.getAs("round");
-        return new Checkpoint(round, floats(r.getList(r.fieldIndex("weights"))), new ServerState(tensors, scalars), trainFlops(lake, runId, round));
+        int at = r.getAs("round");
+        return new Checkpoint(at, floats(r.getList(r.fieldIndex("weights"))), new ServerState(tensors, scalars), trainFlops(lake, runId, at));
     }
 
     private static double trainFlops(Lake lake, String runId, int round) {
@@ -177,7 +192,7 @@ public final class LakeSink implements RoundSink {
 
     /** Deletes {@code runId}'s rows of rounds after {@code round}: what a killed run wrote past its last checkpoint. */
     public static void discardAfter(Lake lake, String runId, int round) {
-        for (String table : List.of(Tables.ROUND_METRICS, Tables.CLIENT_METRICS, Tables.CLIENT_STATE, Tables.CHECKPOINTS)) {
+        for (String table : List.of(Tables.ROUND_METRICS, Tables.CLIENT_METRICS, Tables.CLIENT_STATE, Tables.BARRIERS, Tables.CHECKPOINTS)) {
             if (lake.exists(table)) {
                 lake.delta(table).delete(col("run_id").equalTo(runId).and(col("round").gt(round)));
             }

@@ -189,7 +189,8 @@ public final class SparkExecutor implements ClientExecutor {
             for (Block b : blocks) {
                 sums.add(BlockSums.of(b.work(), b.lo(), b.hi(), outcomes, in.summand(), in.global()));
             }
-            List<ClientOutcome> figures = outcomes.values().stream().map(ClientOutcome::withoutWeights).toList();
+            // the clients whose models barriers compare keep their weights; the others' are in the sums
+            List<ClientOutcome> figures = outcomes.values().stream().map(o -> in.keeps(o.update().clientId()) ? o : o.withoutWeights()).toList();
             return List.of(new TaskResult(new ArrayList<>(figures), sums)).iterator();
         }
     }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Runs one federated setting under several strategies and seeds in one Spark session (each run
  * lands in the lake under its own run id) and prints each strategy's mean and standard deviation
- * over seeds of its best and final test accuracy.
+ * over seeds of its best and final test accuracy (and, when clients hold out data, of the last round's
+ * personalised and global accuracy on the held-out slices).
  */
 public final class CompareJob {
     private CompareJob() {
@@ -22,6 +23,18 @@ public final class CompareJob {
 
         public double[] last() {
             return runs.stream().mapToDouble(FederateJob.Result::finalAccuracy).toArray();
+        }
+
+        /** Each run's last-round mean accuracy of the clients' own models on their held-out slices (NaN without hold-out). */
+        public double[] personal() {
+            return runs.stream().mapToDouble(r -> r.rounds().isEmpty() ? Double.NaN : r.rounds().get(r.rounds().size() - 1).meanPersonalAccuracy())
+                    .toArray();
+        }
+
+        /** The same for the global model on those slices. */
+        public double[] globalHoldout() {
+            return runs.stream().mapToDouble(r -> r.rounds().isEmpty() ? Double.NaN : r.rounds().get(r.rounds().size() - 1).meanGlobalHoldoutAccuracy())
+                    .toArray();
         }
     }
 
@@ -43,9 +56,13 @@ public final class CompareJob {
             rows.add(new Row(strategy, runs));
         }
         out.println();
-        out.printf("%-14s %5s %22s %22s  %s%n", "strategy", "seeds", "best acc (mean ± sd)", "final acc (mean ± sd)", "run ids");
+        // with hold-out slices (personal layers, --holdout): the clients' own models and the global one on them, last round
+        boolean held = rows.stream().anyMatch(r -> java.util.Arrays.stream(r.personal()).anyMatch(Double::isFinite));
+        out.printf("%-14s %5s %22s %22s" + (held ? " %22s %22s" : "%s%s") + "  %s%n", "strategy", "seeds", "best acc (mean ± sd)", "final acc (mean ± sd)",
+                held ? "personal acc (held-out)" : "", held ? "global acc (held-out)" : "", "run ids");
         for (Row row : rows) {
-            out.printf("%-14s %5s %22s %22s  %s%n", row.strategy(), row.runs().size(), meanSd(row.best()), meanSd(row.last()),
+            out.printf("%-14s %5s %22s %22s" + (held ? " %22s %22s" : "%s%s") + "  %s%n", row.strategy(), row.runs().size(), meanSd(row.best()),
+                    meanSd(row.last()), held ? meanSd(row.personal()) : "", held ? meanSd(row.globalHoldout()) : "",
                     String.join(" ", row.runs().stream().map(FederateJob.Result::runId).toList()));
         }
         out.flush();

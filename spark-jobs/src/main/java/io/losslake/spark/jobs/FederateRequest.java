@@ -2,6 +2,8 @@ package io.losslake.spark.jobs;
 
 import io.losslake.federated.LayerPolicy;
 import io.losslake.federated.LocalTraining;
+import io.losslake.federated.barrier.AlphaGrid;
+import io.losslake.federated.barrier.BarrierWatch;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.model.OptimizerSpec;
 import io.losslake.federated.simulation.RunSettings;
@@ -25,12 +27,14 @@ import java.util.TreeSet;
  * @param engine          {@link #ENGINE} (our rounds as Spark tasks) or {@link #DL4J_SPARK}
  * @param slices          Spark partitions the clients are cached in; null: one per client up to 256 clients, else 4 per core
  * @param commitEvery     seconds between commits of finished rounds' rows (0: every round)
+ * @param initSeed        seed of the initial weights; null: {@code seed}
+ * @param barriers        barriers measured during the run, and the layer policy
  */
 public record FederateRequest(String plan, String model, int rounds, Integer clientsPerRound, Double fraction, int localEpochs, int localSteps,
                               int batchSize, String optimizer, double lr, double momentum, String engine, String trainer, String strategy,
                               Map<String, String> strategyOptions, List<Integer> personalLayers, Double holdout, double dropout, double straggle,
                               boolean dropStragglers, Integer decomposeEvery, int decomposeSample, int evalEvery, Integer slices, double commitEvery,
-                              long seed) {
+                              long seed, Long initSeed, BarrierOptions barriers) {
     public static final String ENGINE = "losslake";
     public static final String DL4J_SPARK = "dl4j-spark";
     /** Config keys a stored run may hold that are not part of the request (where it ran, how it was started). */
@@ -39,26 +43,50 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
     public FederateRequest {
         strategyOptions = Map.copyOf(strategyOptions == null ? Map.of() : strategyOptions);
         personalLayers = List.copyOf(personalLayers == null ? List.of() : personalLayers);
+        barriers = barriers == null ? BarrierOptions.DEFAULT : barriers;
+    }
+
+    /**
+     * {@code --barriers-every}, {@code --barrier-clients}, {@code --barrier-alphas}, {@code --barrier-sample},
+     * {@code --layer-policy}, {@code --barrier-threshold} and {@code --barrier-release}.
+     *
+     * @param release null: half the threshold
+     */
+    public record BarrierOptions(int every, int clients, String alphas, int sample, String layerPolicy, double threshold, Double release) {
+        public static final String FIXED = "fixed";
+        public static final String AUTO_BARRIER = "auto-barrier";
+        public static final BarrierOptions DEFAULT = new BarrierOptions(0, 2, "midpoint", 1000, FIXED, 0.1, null);
+
+        /** The engine-free settings; one sentence on a bad option. */
+        public BarrierWatch watch() {
+            String policy = layerPolicy == null ? FIXED : layerPolicy.trim().toLowerCase(Locale.ROOT);
+            if (!policy.equals(FIXED) && !policy.equals(AUTO_BARRIER)) {
+                throw new IllegalArgumentException("Invalid --layer-policy '" + layerPolicy + "': expected fixed (--personal-layers, if any) or auto-barrier.");
+            }
+            boolean auto = policy.equals(AUTO_BARRIER);
+            return new BarrierWatch(every, clients, AlphaGrid.parse(alphas, "--barrier-alphas"), sample, auto ? threshold : Double.NaN,
+                    auto ? (release != null ? release : threshold / 2) : Double.NaN);
+        }
     }
 
     /** Every option at its default, on {@code plan}. */
     public static FederateRequest defaults(String plan) {
         return new FederateRequest(plan, "mlp:200", 20, null, null, 1, 0, 32, "nesterov", 0.02, 0.9, ENGINE, "fused", "fedavg", Map.of(),
-                List.of(), null, 0, 0, false, null, 2000, 1, null, 10, 42);
+                List.of(), null, 0, 0, false, null, 2000, 1, null, 10, 42, null, BarrierOptions.DEFAULT);
     }
 
     /** This request with another strategy and its options. */
     public FederateRequest withStrategy(String name, Map<String, String> options) {
         return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, lr, momentum,
                 engine, trainer, name, options, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery, decomposeSample,
-                evalEvery, slices, commitEvery, seed);
+                evalEvery, slices, commitEvery, seed, initSeed, barriers);
     }
 
     /** This request with another seed. */
     public FederateRequest withSeed(long newSeed) {
         return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, lr, momentum,
                 engine, trainer, strategy, strategyOptions, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery,
-                decomposeSample, evalEvery, slices, commitEvery, newSeed);
+                decomposeSample, evalEvery, slices, commitEvery, newSeed, initSeed, barriers);
     }
 
     /**
@@ -97,13 +125,14 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
             throw new IllegalArgumentException("Invalid --engine '" + engine + "': expected losslake or dl4j-spark.");
         }
         LayerPolicy layers = new LayerPolicy(new TreeSet<>(personalLayers));
-        double held = holdout != null ? holdout : (layers.isPersonalised() ? 0.2 : 0);
+        BarrierWatch watch = barriers.watch();
+        double held = holdout != null ? holdout : (layers.isPersonalised() || watch.policy() ? 0.2 : 0);
         int perRound = fraction != null ? (int) Math.max(1, Math.ceil(fraction * availableClients))
                 : clientsPerRound != null ? clientsPerRound : availableClients;
         RunSettings settings = new RunSettings(rounds, perRound, new LocalTraining(localEpochs, localSteps, batchSize,
                 new OptimizerSpec(optimizer, lr, momentum), trainer), strategy.toLowerCase(Locale.ROOT), strategyOptions, layers,
                 dropout, straggle, dropStragglers, decomposeEvery != null ? decomposeEvery : DL4J_SPARK.equals(engine) ? 0 : 1,
-                decomposeSample, held, evalEvery, seed);
+                decomposeSample, held, evalEvery, seed, watch, initSeed != null ? initSeed : seed);
         if (DL4J_SPARK.equals(engine)) {
             Dl4jSparkExecutor.refuseUnsupported(settings);
         }
@@ -145,6 +174,14 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
         c.put("slices", slices);
         c.put("commit-every", commitEvery);
         c.put("seed", seed);
+        c.put("init-seed", initSeed);
+        c.put("barriers-every", barriers.every());
+        c.put("barrier-clients", barriers.clients());
+        c.put("barrier-alphas", barriers.alphas());
+        c.put("barrier-sample", barriers.sample());
+        c.put("layer-policy", barriers.layerPolicy());
+        c.put("barrier-threshold", barriers.threshold());
+        c.put("barrier-release", barriers.release());
         return c;
     }
 
@@ -174,7 +211,12 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
                 text(c, "strategy", d.strategy), options, layers, optionalNumber(c, "holdout"), number(c, "dropout", d.dropout),
                 number(c, "straggle", d.straggle), Boolean.TRUE.equals(c.get("drop-stragglers")), optionalInteger(c, "decompose-every"),
                 integer(c, "decompose-sample", d.decomposeSample), integer(c, "eval-every", d.evalEvery), optionalInteger(c, "slices"),
-                number(c, "commit-every", d.commitEvery), ((Number) c.getOrDefault("seed", d.seed)).longValue());
+                number(c, "commit-every", d.commitEvery), ((Number) c.getOrDefault("seed", d.seed)).longValue(),
+                c.get("init-seed") == null ? null : ((Number) c.get("init-seed")).longValue(),
+                new BarrierOptions(integer(c, "barriers-every", d.barriers.every()), integer(c, "barrier-clients", d.barriers.clients()),
+                        text(c, "barrier-alphas", d.barriers.alphas()), integer(c, "barrier-sample", d.barriers.sample()),
+                        text(c, "layer-policy", d.barriers.layerPolicy()), number(c, "barrier-threshold", d.barriers.threshold()),
+                        optionalNumber(c, "barrier-release")));
     }
 
     private static String text(Map<String, Object> c, String key, String fallback) {

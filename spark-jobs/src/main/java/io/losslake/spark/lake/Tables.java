@@ -22,6 +22,7 @@ public final class Tables {
     public static final String CHECKPOINTS = "checkpoints";
     public static final String SWEEP_POINTS = "sweep_points";
     public static final String SCALING_FITS = "scaling_fits";
+    public static final String BARRIERS = "barriers";
 
     public static final StructType RUNS_SCHEMA = schema(
             col("run_id", DataTypes.StringType, "unique id of the run, yyyyMMdd-HHmmss-<6 hex>"),
@@ -192,6 +193,31 @@ public final class Tables {
             col("extrapolation_max_error", DataTypes.DoubleType, "largest absolute relative error on the held-out points"),
             col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
 
+    public static final StructType BARRIERS_SCHEMA = schema(
+            col("run_id", DataTypes.StringType, "the run that measured the barrier: a federate run (every --barriers-every rounds) or a barrier run"),
+            col("model_run_id", DataTypes.StringType, "the federate run whose models are compared"),
+            col("round", DataTypes.IntegerType, "the round of model_run_id whose models are compared"),
+            col("pair", DataTypes.StringType, "the two models, first,second: global, client:<id> or run:<run_id>"),
+            col("eval_set", DataTypes.StringType, "where the losses are measured: test (the test split, or a seeded sample of it), client:<id> (its training examples)"),
+            col("eval_examples", DataTypes.IntegerType, "examples evaluated"),
+            col("kind", DataTypes.StringType, "full (whole model interpolated), layer (one layer block) or cumulative (the first blocks of an order)"),
+            col("variant", DataTypes.StringType, "full; into_first / into_second (the other layers from the first or second model); shallow, deep or random (cumulative order)"),
+            col("layer", DataTypes.IntegerType, "the layer block (0 = shallowest) interpolated, or added at this cumulative step; null for full"),
+            col("layer_name", DataTypes.StringType, "the block, e.g. dense 784x200 or conv 1x6 5x5; null for full"),
+            col("blocks", DataTypes.IntegerType, "layer blocks interpolated"),
+            col("alphas", DataTypes.createArrayType(DataTypes.DoubleType, true), "the interior alphas evaluated; the model at alpha is alpha w1 + (1 - alpha) w2 on the interpolated blocks"),
+            col("loss_barrier", DataTypes.DoubleType, "max over alphas of L(path(alpha)) - [alpha L(w1) + (1 - alpha) L(w2)], cross-entropy in nats"),
+            col("loss_alpha", DataTypes.DoubleType, "the alpha where the loss barrier is largest"),
+            col("error_barrier", DataTypes.DoubleType, "the same for the error, 100 - accuracy in %, in percentage points"),
+            col("error_alpha", DataTypes.DoubleType, "the alpha where the error barrier is largest"),
+            col("path_loss", DataTypes.createArrayType(DataTypes.DoubleType, true), "the path's loss at each alpha"),
+            col("path_error", DataTypes.createArrayType(DataTypes.DoubleType, true), "the path's error (%) at each alpha"),
+            col("loss_first", DataTypes.DoubleType, "L(w1), the first model's loss"),
+            col("loss_second", DataTypes.DoubleType, "L(w2), the second model's loss"),
+            col("error_first", DataTypes.DoubleType, "the first model's error (%)"),
+            col("error_second", DataTypes.DoubleType, "the second model's error (%)"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
     private Tables() {
     }
 
@@ -208,13 +234,14 @@ public final class Tables {
             case CHECKPOINTS -> CHECKPOINTS_SCHEMA;
             case SWEEP_POINTS -> SWEEP_POINTS_SCHEMA;
             case SCALING_FITS -> SCALING_FITS_SCHEMA;
+            case BARRIERS -> BARRIERS_SCHEMA;
             default -> throw new IllegalArgumentException("no table " + table);
         };
     }
 
     public static List<String> names() {
         return List.of(RUNS, ROUND_METRICS, CLIENT_METRICS, CLIENT_STATE, CHECKPOINTS, EXAMPLES, PARTITIONS, PARTITION_STATS,
-                SWEEP_POINTS, SCALING_FITS);
+                SWEEP_POINTS, SCALING_FITS, BARRIERS);
     }
 
     private static StructField col(String name, DataType type, String comment) {
