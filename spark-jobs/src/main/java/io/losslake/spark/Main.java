@@ -53,6 +53,8 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated flag wins, as in most tools
+        cli.setUsageHelpAutoWidth(true);
+        reflowHelp(cli);
         ConfigFile config;
         try {
             io.losslake.federated.fused.FusedNetworks.checkBlasSetting();
@@ -106,6 +108,44 @@ public final class Main implements Runnable {
             return FAILED;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Descriptions are written as several source lines; joined into paragraphs (an empty line ends
+     * one), picocli wraps them to the terminal's width instead of breaking each source line again.
+     */
+    private static void reflowHelp(CommandLine cli) {
+        CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+        // the command's description comes back interpolated: its '%' must be escaped again for the formatter
+        spec.usageMessage().description(java.util.Arrays.stream(paragraphs(spec.usageMessage().description()))
+                .map(line -> line.replace("%", "%%")).toArray(String[]::new));
+        java.util.List<CommandLine.Model.OptionSpec> options = new java.util.ArrayList<>(spec.options());
+        options.forEach(spec::remove); // and added back in their order
+        for (CommandLine.Model.OptionSpec o : options) {
+            CommandLine.Model.OptionSpec.Builder b = o.toBuilder(); // the builder holds the raw text, ${DEFAULT-VALUE} and all
+            spec.addOption(b.description(paragraphs(b.description())).build());
+        }
+        cli.getSubcommands().values().forEach(Main::reflowHelp);
+    }
+
+    private static String[] paragraphs(String[] lines) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : lines) {
+            if (line.isBlank()) {
+                if (current.length() > 0) {
+                    out.add(current.toString());
+                    current.setLength(0);
+                }
+                out.add("");
+            } else {
+                current.append(current.length() > 0 ? " " : "").append(line.strip());
+            }
+        }
+        if (current.length() > 0) {
+            out.add(current.toString());
+        }
+        return out.toArray(String[]::new);
     }
 
     private static CommandLine lastSubcommand(ParseResult parsed) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
@@ -312,6 +313,10 @@ public final class BenchCommand implements Runnable {
                 double batchSeconds = (System.nanoTime() - t2) / 1e9;
                 out.printf("DL4J minibatches of %d cut from client %d (%,d examples, %d features): %,.0f examples/s (%,d examples, checksum %d)%n",
                         batchSize, largest.clientId(), n, largest.featureSize(), cut / batchSeconds, cut, checksum);
+                out.flush();
+
+                // 4. would Arrow columnar buffers pay? bytes per example, building them, gathering batches
+                ArrowCache.compare(out, JavaSparkContext.fromSparkContext(session.spark().sparkContext()), clients, sizes, largest, batchSize, epochs);
                 out.flush();
             }
             return 0;

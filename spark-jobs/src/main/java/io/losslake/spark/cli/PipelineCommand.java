@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Reads an IDX image dataset (Fashion-MNIST by default), deals its training split IID to simulated clients,",
-            "runs federated rounds (one Spark task per client, local training on the fused path, aggregation on the driver),",
+            "runs federated rounds (clients trained in Spark tasks on the fused path, their models summed on the executors),",
             "evaluates the global model on the test split each round and appends runs and round_metrics to the lake."},
         footer = {"", "Every option can also be set in a YAML file given with --config (key = option name without",
             "the dashes); options on the command line win. Exit status: 0 done, 1 the run failed, 2 bad input."})
