@@ -2,6 +2,8 @@ package io.losslake.spark.jobs;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.losslake.scaling.plot.Figure;
 import io.losslake.scaling.plot.HeatMap;
@@ -27,6 +29,9 @@ import org.apache.spark.sql.Row;
  * each variant present, and the cumulative barrier curves of a barrier run.
  */
 final class BarrierPlots {
+    static final String CLIENT_PAIRS = "client pairs";
+    static final String GLOBAL_CLIENT = "global vs client";
+
     private BarrierPlots() {
     }
 
@@ -39,17 +44,29 @@ final class BarrierPlots {
         }
         List<String> written = new ArrayList<>();
         if (lake.exists(Tables.BARRIERS)) {
+            // client pairs and global-vs-client pairs apart: a client's model on the test split sets a very different baseline
+            org.apache.spark.sql.Column pairs = when(col("pair").rlike("^client:[0-9]+,client:[0-9]+$"), lit(CLIENT_PAIRS))
+                    .when(col("pair").rlike("^global,client:[0-9]+$"), lit(GLOBAL_CLIENT)).otherwise(lit("other pairs"));
             List<Row> cells = lake.read(Tables.BARRIERS).where(col("model_run_id").equalTo(modelRunId).and(col("kind").equalTo("layer")))
-                    .groupBy("variant", "layer", "layer_name", "round").agg(avg("loss_barrier"), avg("error_barrier"))
-                    .orderBy("variant", "layer", "round").collectAsList();
-            Map<String, List<Row>> byVariant = new TreeMap<>();
-            cells.forEach(r -> byVariant.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r));
-            printTable(out, modelRunId, cells);
-            for (Map.Entry<String, List<Row>> v : byVariant.entrySet()) {
-                for (boolean loss : new boolean[] {true, false}) {
-                    String name = "barrier-layers-" + (loss ? "loss" : "error") + "-" + v.getKey() + "-" + modelRunId;
-                    write(folder, heatMap(modelRunId, v.getKey(), v.getValue(), loss), name);
-                    written.add(name);
+                    .withColumn("pairs", pairs).groupBy("pairs", "variant", "layer", "layer_name", "round")
+                    .agg(avg("loss_barrier").alias("loss"), avg("error_barrier").alias("error"))
+                    .orderBy("pairs", "variant", "layer", "round").collectAsList();
+            Map<String, List<Row>> byPairs = new TreeMap<>();
+            cells.forEach(r -> byPairs.computeIfAbsent(r.<String>getAs("pairs"), k -> new ArrayList<>()).add(r));
+            if (cells.isEmpty()) {
+                out.println("run " + modelRunId + " has no layer barriers in the lake (federate --barriers-every K measures them)");
+            }
+            for (Map.Entry<String, List<Row>> p : byPairs.entrySet()) {
+                printTable(out, modelRunId, p.getKey(), p.getValue());
+                Map<String, List<Row>> byVariant = new TreeMap<>();
+                p.getValue().forEach(r -> byVariant.computeIfAbsent(r.<String>getAs("variant"), k -> new ArrayList<>()).add(r));
+                for (Map.Entry<String, List<Row>> v : byVariant.entrySet()) {
+                    for (boolean loss : new boolean[] {true, false}) {
+                        String name = "barrier-layers-" + (loss ? "loss" : "error") + "-" + v.getKey() + "-" + p.getKey().replace(' ', '-') + "-"
+                                + modelRunId;
+                        write(folder, heatMap(modelRunId, p.getKey(), v.getKey(), v.getValue(), loss), name);
+                        written.add(name);
+                    }
                 }
             }
         }
@@ -78,20 +95,17 @@ final class BarrierPlots {
     }
 
     /** The heat maps' loss values as a table: a row per round, a column per variant and layer block. */
-    private static void printTable(PrintWriter out, String runId, List<Row> cells) {
-        if (cells.isEmpty()) {
-            out.println("run " + runId + " has no layer barriers in the lake (federate --barriers-every K measures them)");
-            return;
-        }
+    private static void printTable(PrintWriter out, String runId, String pairs, List<Row> cells) {
         TreeMap<String, Integer> columns = new TreeMap<>();
         TreeMap<Integer, Map<String, Double>> byRound = new TreeMap<>();
         for (Row r : cells) {
-            String column = r.getString(0).replace("into_", "") + " L" + r.getInt(1);
-            columns.put(column, r.getInt(1));
-            byRound.computeIfAbsent(r.getInt(3), k -> new TreeMap<>()).put(column, r.isNullAt(4) ? Double.NaN : r.getDouble(4));
+            String column = r.<String>getAs("variant").replace("into_", "") + " L" + r.<Integer>getAs("layer");
+            columns.put(column, r.<Integer>getAs("layer"));
+            Object loss = r.getAs("loss");
+            byRound.computeIfAbsent(r.<Integer>getAs("round"), k -> new TreeMap<>()).put(column, loss == null ? Double.NaN : ((Number) loss).doubleValue());
         }
-        out.printf("mean layer loss barrier (nats) over the pairs measured, run %s; L<k>: layer block k, first/second: the other layers from the first or second model%n",
-                runId);
+        out.printf("mean layer loss barrier (nats) of the %s measured, run %s; L<k>: layer block k; first/second: the other layers from the first "
+                + "or second model%n", pairs, runId);
         StringBuilder header = new StringBuilder(String.format("%5s", "round"));
         columns.keySet().forEach(c -> header.append(String.format(" %10s", c)));
         out.println(header);
@@ -102,12 +116,12 @@ final class BarrierPlots {
         }
     }
 
-    private static HeatMap heatMap(String runId, String variant, List<Row> cells, boolean loss) {
+    private static HeatMap heatMap(String runId, String pairs, String variant, List<Row> cells, boolean loss) {
         TreeSet<Integer> rounds = new TreeSet<>();
         TreeMap<Integer, String> layers = new TreeMap<>();
         for (Row r : cells) {
-            layers.put(r.getInt(1), r.getString(2));
-            rounds.add(r.getInt(3));
+            layers.put(r.<Integer>getAs("layer"), r.<String>getAs("layer_name"));
+            rounds.add(r.<Integer>getAs("round"));
         }
         List<Integer> roundList = new ArrayList<>(rounds);
         List<Integer> layerList = new ArrayList<>(layers.keySet());
@@ -116,12 +130,13 @@ final class BarrierPlots {
             java.util.Arrays.fill(row, Double.NaN);
         }
         for (Row r : cells) {
-            Object v = r.get(loss ? 4 : 5);
-            values[layerList.indexOf(r.getInt(1))][roundList.indexOf(r.getInt(3))] = v == null ? Double.NaN : ((Number) v).doubleValue();
+            Object v = r.getAs(loss ? "loss" : "error");
+            values[layerList.indexOf(r.<Integer>getAs("layer"))][roundList.indexOf(r.<Integer>getAs("round"))] =
+                    v == null ? Double.NaN : ((Number) v).doubleValue();
         }
         List<String> rowLabels = layerList.stream().map(l -> l + " " + layers.get(l)).toList();
-        return new HeatMap((loss ? "Loss" : "Error") + " barrier by layer, " + variant.replace('_', ' ') + ", run " + runId, "round", "layer block",
-                roundList.stream().map(String::valueOf).toList(), rowLabels, values, loss ? "nats" : "pp");
+        return new HeatMap((loss ? "Loss" : "Error") + " barrier by layer, " + pairs + ", " + variant.replace('_', ' ') + ", run " + runId, "round",
+                "layer block", roundList.stream().map(String::valueOf).toList(), rowLabels, values, loss ? "nats" : "pp");
     }
 
     private static void write(Path folder, HeatMap map, String name) {
