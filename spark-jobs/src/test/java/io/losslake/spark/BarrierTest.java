@@ -155,14 +155,14 @@ class BarrierTest {
         try (Stream<Path> files = Files.list(plots)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
             assertThat(names).contains("barrier-layers-loss-into_first-client-pairs-" + watched + ".png",
-                    "barrier-layers-error-into_second-global-vs-client-" + watched + ".svg");
+                    "barrier-layers-error-into_second-global-vs-client-" + watched + ".svg", "barrier-layers-loss-both-client-pairs-" + watched + ".png");
             assertThat(names.stream().filter(n -> n.startsWith("barrier-cumulative-"))).hasSize(2);
         }
         // only drawing: no pair, no run row, no new barrier rows
         long before = spark.read().format("delta").load(lake.resolve("barriers").toString()).count();
         Cli draw = barrier("--run", watched, "--plots", dir.resolve("plots-only").toString());
         assertThat(draw.status()).as(draw.err()).isZero();
-        assertThat(draw.out()).contains("mean layer loss barrier (nats) of the client pairs measured", "of the global vs client measured");
+        assertThat(draw.out()).contains("client pairs: layer loss barrier (nats), mean of the two variants", "global vs client: layer loss barrier");
         assertThat(Files.exists(dir.resolve("plots-only").resolve("barrier-layers-loss-into_first-client-pairs-" + watched + ".png"))).isTrue();
         assertThat(spark.read().format("delta").load(lake.resolve("barriers").toString()).count()).isEqualTo(before);
     }

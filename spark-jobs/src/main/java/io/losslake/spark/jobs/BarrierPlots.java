@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -31,6 +32,8 @@ import org.apache.spark.sql.Row;
 final class BarrierPlots {
     static final String CLIENT_PAIRS = "client pairs";
     static final String GLOBAL_CLIENT = "global vs client";
+    /** The mean of the into_first and into_second variants. */
+    static final String BOTH = "both";
 
     private BarrierPlots() {
     }
@@ -47,9 +50,18 @@ final class BarrierPlots {
             // client pairs and global-vs-client pairs apart: a client's model on the test split sets a very different baseline
             org.apache.spark.sql.Column pairs = when(col("pair").rlike("^client:[0-9]+,client:[0-9]+$"), lit(CLIENT_PAIRS))
                     .when(col("pair").rlike("^global,client:[0-9]+$"), lit(GLOBAL_CLIENT)).otherwise(lit("other pairs"));
-            List<Row> cells = lake.read(Tables.BARRIERS).where(col("model_run_id").equalTo(modelRunId).and(col("kind").equalTo("layer")))
-                    .withColumn("pairs", pairs).groupBy("pairs", "variant", "layer", "layer_name", "round")
+            Dataset<Row> mine = lake.read(Tables.BARRIERS).where(col("model_run_id").equalTo(modelRunId)).withColumn("pairs", pairs);
+            Dataset<Row> layers = mine.where(col("kind").equalTo("layer"));
+            Map<String, Double> full = new TreeMap<>(); // "pairs/round" -> the mean full barrier
+            for (Row r : mine.where(col("kind").equalTo("full")).groupBy("pairs", "round").agg(avg("loss_barrier")).collectAsList()) {
+                full.put(r.getString(0) + "/" + r.getInt(1), r.isNullAt(2) ? Double.NaN : r.getDouble(2));
+            }
+            // besides each variant, their mean: for a pair of models whose own losses differ, the variants' excesses carry
+            // +-(L(w1) - L(w2))/2 of the baseline with opposite signs, which the mean cancels (what auto-barrier reads)
+            List<Row> cells = layers.groupBy("pairs", "variant", "layer", "layer_name", "round")
                     .agg(avg("loss_barrier").alias("loss"), avg("error_barrier").alias("error"))
+                    .unionByName(layers.groupBy("pairs", "layer", "layer_name", "round").agg(avg("loss_barrier").alias("loss"),
+                            avg("error_barrier").alias("error")).withColumn("variant", lit(BOTH)))
                     .orderBy("pairs", "variant", "layer", "round").collectAsList();
             Map<String, List<Row>> byPairs = new TreeMap<>();
             cells.forEach(r -> byPairs.computeIfAbsent(r.<String>getAs("pairs"), k -> new ArrayList<>()).add(r));
@@ -57,7 +69,7 @@ final class BarrierPlots {
                 out.println("run " + modelRunId + " has no layer barriers in the lake (federate --barriers-every K measures them)");
             }
             for (Map.Entry<String, List<Row>> p : byPairs.entrySet()) {
-                printTable(out, modelRunId, p.getKey(), p.getValue());
+                printTable(out, modelRunId, p.getKey(), p.getValue().stream().filter(r -> r.getAs("variant").equals(BOTH)).toList(), full);
                 Map<String, List<Row>> byVariant = new TreeMap<>();
                 p.getValue().forEach(r -> byVariant.computeIfAbsent(r.<String>getAs("variant"), k -> new ArrayList<>()).add(r));
                 for (Map.Entry<String, List<Row>> v : byVariant.entrySet()) {
@@ -94,24 +106,26 @@ final class BarrierPlots {
         return written;
     }
 
-    /** The heat maps' loss values as a table: a row per round, a column per variant and layer block. */
-    private static void printTable(PrintWriter out, String runId, String pairs, List<Row> cells) {
-        TreeMap<String, Integer> columns = new TreeMap<>();
-        TreeMap<Integer, Map<String, Double>> byRound = new TreeMap<>();
+    /** The loss heat map of both variants' mean as a table: a row per round, a column per layer block. */
+    private static void printTable(PrintWriter out, String runId, String pairs, List<Row> cells, Map<String, Double> full) {
+        TreeMap<Integer, String> columns = new TreeMap<>();
+        TreeMap<Integer, Map<Integer, Double>> byRound = new TreeMap<>();
         for (Row r : cells) {
-            String column = r.<String>getAs("variant").replace("into_", "") + " L" + r.<Integer>getAs("layer");
-            columns.put(column, r.<Integer>getAs("layer"));
+            int layer = r.<Integer>getAs("layer");
+            columns.put(layer, "L" + layer + " " + r.<String>getAs("layer_name").replace("dense ", "").replace("conv ", "c"));
             Object loss = r.getAs("loss");
-            byRound.computeIfAbsent(r.<Integer>getAs("round"), k -> new TreeMap<>()).put(column, loss == null ? Double.NaN : ((Number) loss).doubleValue());
+            byRound.computeIfAbsent(r.<Integer>getAs("round"), k -> new TreeMap<>()).put(layer, loss == null ? Double.NaN : ((Number) loss).doubleValue());
         }
-        out.printf("mean layer loss barrier (nats) of the %s measured, run %s; L<k>: layer block k; first/second: the other layers from the first "
-                + "or second model%n", pairs, runId);
+        out.printf("run %s, %s: layer loss barrier (nats), mean of the two variants and of the pairs measured each round; full: the whole "
+                + "model's%n", runId, pairs);
         StringBuilder header = new StringBuilder(String.format("%5s", "round"));
-        columns.keySet().forEach(c -> header.append(String.format(" %10s", c)));
+        columns.values().forEach(c -> header.append(String.format(" %13s", c)));
+        header.append(String.format(" %9s", "full"));
         out.println(header);
-        for (Map.Entry<Integer, Map<String, Double>> e : byRound.entrySet()) {
+        for (Map.Entry<Integer, Map<Integer, Double>> e : byRound.entrySet()) {
             StringBuilder line = new StringBuilder(String.format("%5d", e.getKey()));
-            columns.keySet().forEach(c -> line.append(String.format(java.util.Locale.ROOT, " %10.4f", e.getValue().getOrDefault(c, Double.NaN))));
+            columns.keySet().forEach(c -> line.append(String.format(java.util.Locale.ROOT, " %13.4f", e.getValue().getOrDefault(c, Double.NaN))));
+            line.append(String.format(java.util.Locale.ROOT, " %9.4f", full.getOrDefault(pairs + "/" + e.getKey(), Double.NaN)));
             out.println(line);
         }
     }
@@ -135,7 +149,8 @@ final class BarrierPlots {
                     v == null ? Double.NaN : ((Number) v).doubleValue();
         }
         List<String> rowLabels = layerList.stream().map(l -> l + " " + layers.get(l)).toList();
-        return new HeatMap((loss ? "Loss" : "Error") + " barrier by layer, " + pairs + ", " + variant.replace('_', ' ') + ", run " + runId, "round",
+        String which = variant.equals(BOTH) ? "mean of both variants" : variant.replace('_', ' ');
+        return new HeatMap((loss ? "Loss" : "Error") + " barrier by layer, " + pairs + ", " + which + ", run " + runId, "round",
                 "layer block", roundList.stream().map(String::valueOf).toList(), rowLabels, values, loss ? "nats" : "pp");
     }
 
