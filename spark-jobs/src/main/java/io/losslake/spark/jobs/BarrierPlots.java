@@ -76,7 +76,7 @@ final class BarrierPlots {
                     for (boolean loss : new boolean[] {true, false}) {
                         String name = "barrier-layers-" + (loss ? "loss" : "error") + "-" + v.getKey() + "-" + p.getKey().replace(' ', '-') + "-"
                                 + modelRunId;
-                        write(folder, heatMap(modelRunId, p.getKey(), v.getKey(), v.getValue(), loss), name);
+                        write(folder, heatMap(p.getKey(), v.getKey(), v.getValue(), loss), name);
                         written.add(name);
                     }
                 }
@@ -130,7 +130,7 @@ final class BarrierPlots {
         }
     }
 
-    private static HeatMap heatMap(String runId, String pairs, String variant, List<Row> cells, boolean loss) {
+    private static HeatMap heatMap(String pairs, String variant, List<Row> cells, boolean loss) {
         TreeSet<Integer> rounds = new TreeSet<>();
         TreeMap<Integer, String> layers = new TreeMap<>();
         for (Row r : cells) {
@@ -149,8 +149,9 @@ final class BarrierPlots {
                     v == null ? Double.NaN : ((Number) v).doubleValue();
         }
         List<String> rowLabels = layerList.stream().map(l -> l + " " + layers.get(l)).toList();
-        String which = variant.equals(BOTH) ? "mean of both variants" : variant.replace('_', ' ');
-        return new HeatMap((loss ? "Loss" : "Error") + " barrier by layer, " + pairs + ", " + which + ", run " + runId, "round",
+        // the run id is in the file's name; the title stays short enough for the figure's width
+        String which = variant.equals(BOTH) ? "both variants" : variant.replace('_', ' ');
+        return new HeatMap((loss ? "Loss" : "Error") + " barrier by layer: " + pairs + ", " + which, "round",
                 "layer block", roundList.stream().map(String::valueOf).toList(), rowLabels, values, loss ? "nats" : "pp");
     }
 
