@@ -4,11 +4,12 @@ import io.losslake.federated.strategy.LinearAggregation;
 import java.util.List;
 
 /**
- * Where a round's clients train: Spark tasks (only the partitions that hold sampled clients, bundled
- * into one or two tasks per task slot), a thread pool of this JVM, or dl4j-spark's parameter averaging. The round loop hands
- * it a {@link RoundPlan} and gets the clients' outcomes back; it knows nothing of where they ran.
- * An executor must not change the numbers: every client's outcome is {@link ClientRunner#run} of its
- * data and work, whatever thread or machine computes it.
+ * Where a round's clients train: Spark tasks (only the partitions that hold sampled clients,
+ * bundled into one or two tasks per task slot), a thread pool of this JVM, or dl4j-spark's
+ * parameter averaging. The round loop hands it a {@link RoundPlan} and gets the clients' outcomes
+ * back; it knows nothing of where they ran. An executor must not change the numbers: every
+ * client's outcome is {@link ClientRunner#run} of its data and work, whatever thread or machine
+ * computes it.
  */
 public interface ClientExecutor extends AutoCloseable {
     /** Trains the plan's dispatched clients (at least one) from the plan's global weights. */

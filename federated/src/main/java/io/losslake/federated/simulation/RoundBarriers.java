@@ -87,7 +87,7 @@ final class RoundBarriers {
      * below the release is averaged again; without client pairs the choice stands. At least one
      * block is always averaged (the one with the smallest barrier).
      */
-    Set<Integer> next(Set<Integer> local, List<Pair> measured, List<Integer> layerOfBlock) {
+    Set<Integer> next(Set<Integer> local, List<Pair> measured) {
         Map<Integer, double[]> sums = new TreeMap<>();
         for (Pair p : measured) {
             if (!p.pair().startsWith("client:")) {
@@ -108,7 +108,7 @@ final class RoundBarriers {
         int smallest = -1;
         double smallestBarrier = Double.POSITIVE_INFINITY;
         for (Map.Entry<Integer, double[]> e : sums.entrySet()) {
-            int layer = layerOfBlock.get(e.getKey());
+            int layer = barriers.blocks().get(e.getKey()).layer();
             double barrier = e.getValue()[0] / e.getValue()[1];
             boolean isLocal = local.contains(layer);
             if ((isLocal && barrier >= watch.release()) || (!isLocal && barrier > watch.threshold())) {

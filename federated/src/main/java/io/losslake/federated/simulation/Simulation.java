@@ -11,7 +11,6 @@ import io.losslake.federated.LossDecomposition;
 import io.losslake.federated.ParamLayout;
 import io.losslake.federated.Streams;
 import io.losslake.federated.barrier.BarrierWatch;
-import io.losslake.federated.barrier.LayerBlocks;
 import io.losslake.federated.model.ModelFactory;
 import io.losslake.federated.model.ModelSpec;
 import io.losslake.federated.model.OptimizerSpec;
@@ -215,7 +214,7 @@ public final class Simulation {
                 List<ClientUpdate> compared = accepted.updates.stream().filter(u -> input.keeps(u.clientId())).toList();
                 measured = barriers.measure(global, compared);
                 if (local != null) {
-                    local = barriers.next(local, measured, blockLayers());
+                    local = barriers.next(local, measured);
                 }
             }
             long examples = trained.averaged() != null ? trained.averaged().examples() : processed(accepted.updates);
@@ -228,10 +227,6 @@ public final class Simulation {
         }
         sink.flush();
         return global;
-    }
-
-    private List<Integer> blockLayers() {
-        return LayerBlocks.of(setup.model(), layout).stream().map(LayerBlocks.Block::layer).toList();
     }
 
     private List<RoundRecord.PairBarriers> barrierRows(List<RoundBarriers.Pair> measured) {

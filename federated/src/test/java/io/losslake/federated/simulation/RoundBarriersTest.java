@@ -179,20 +179,20 @@ class RoundBarriersTest {
     void theThresholdAndReleaseMakeAHysteresis() {
         RoundBarriers barriers = new RoundBarriers(auto(0.1, 0.05), SimulationTest.MODEL,
                 Simulation.layoutOf(SimulationTest.MODEL), new ImageSubset(-1, SimulationTest.TEST, SimulationTest.first(10)), 3);
-        List<Integer> layerOfBlock = List.of(0, 1); // mlp:8 has two blocks, layers 0 and 1
+        // mlp:8 has two blocks, layers 0 and 1
         // block 1 crosses the threshold: local; block 0 stays shared
-        Set<Integer> local = barriers.next(Set.of(), pairs(0.02, 0.15), layerOfBlock);
+        Set<Integer> local = barriers.next(Set.of(), pairs(0.02, 0.15));
         assertThat(local).containsExactly(1);
         // between release and threshold: a local block stays local, a shared one stays shared
-        local = barriers.next(local, pairs(0.07, 0.07), layerOfBlock);
+        local = barriers.next(local, pairs(0.07, 0.07));
         assertThat(local).containsExactly(1);
         // below the release: shared again
-        local = barriers.next(local, pairs(0.07, 0.04), layerOfBlock);
+        local = barriers.next(local, pairs(0.07, 0.04));
         assertThat(local).isEmpty();
         // both above: the less disconnected one stays averaged, so something is always federated
-        assertThat(barriers.next(Set.of(), pairs(0.3, 0.2), layerOfBlock)).containsExactly(0);
+        assertThat(barriers.next(Set.of(), pairs(0.3, 0.2))).containsExactly(0);
         // only global-vs-client pairs: the choice stands
-        assertThat(barriers.next(Set.of(1), List.of(pair("global,client:1", 0.9, 0.9)), layerOfBlock)).containsExactly(1);
+        assertThat(barriers.next(Set.of(1), List.of(pair("global,client:1", 0.9, 0.9)))).containsExactly(1);
     }
 
     /** Two client pairs whose layer barriers average to the given values (both variants). */
