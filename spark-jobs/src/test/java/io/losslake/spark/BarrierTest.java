@@ -186,6 +186,9 @@ class BarrierTest {
 
     @Test
     void badInputEndsWithOneSentenceAndLeavesTheLakeAsItWas() throws IOException {
+        Cli shortRun = federate("--rounds", "1", "--seed", "3");
+        assertThat(shortRun.status()).as(shortRun.err()).isZero();
+        String oneRound = FederateTest.runIdOf(shortRun);
         Map<String, Long> before = listing();
         Map<String[], String> cases = new java.util.LinkedHashMap<>();
         cases.put(new String[] {"--run", "20990101-000000-abcdef", "--between", "global,client:1"}, "has no run with that id");
@@ -197,6 +200,8 @@ class BarrierTest {
         cases.put(new String[] {"--run", watched, "--between", "global,server"}, "expected global, client:<id> or run:<run_id>");
         cases.put(new String[] {"--run", watched, "--between", "global,client:1", "--on", "train"}, "expected test or client:<id>");
         cases.put(new String[] {"--run", watched, "--between", "global,client:1", "--cumulative", "sideways"}, "expected shallow, deep, random or none");
+        // the other run has no checkpoint of round 2: found before the barrier run's row is written
+        cases.put(new String[] {"--run", watched, "--round", "2", "--between", "run:" + oneRound}, "its checkpoints are rounds 1 to 1");
         for (Map.Entry<String[], String> c : cases.entrySet()) {
             Cli bad = barrier(c.getKey());
             assertThat(bad.status()).as(String.join(" ", c.getKey()) + ": " + bad.err()).isEqualTo(2);

@@ -44,7 +44,7 @@ public final class BarrierJob {
     }
 
     /** A federate run of the lake, as a barrier needs it. */
-    record FederateRun(String runId, FederateRequest request, ClientDatasets.PlanInfo info, ModelSpec model, int lastRound) {
+    record FederateRun(String runId, FederateRequest request, ClientDatasets.PlanInfo info, ModelSpec model, Checkpoint last) {
         static FederateRun open(Lake lake, String runId, String flag) {
             Row row = new RunLog(lake).find(runId);
             if (row == null) {
@@ -61,14 +61,19 @@ public final class BarrierJob {
             if (last == null) {
                 throw new UserInputException(flag + " " + runId + ": that run has no checkpoint yet (it has not finished a round).");
             }
-            return new FederateRun(runId, request, info, model, last.round());
+            return new FederateRun(runId, request, info, model, last);
         }
 
+        int lastRound() {
+            return last.round();
+        }
+
+        /** Its checkpoint of {@code round} (read from the lake unless it is the last). */
         Checkpoint checkpoint(Lake lake, int round, String flag) {
-            Checkpoint c = LakeSink.checkpoint(lake, runId, round);
+            Checkpoint c = round == last.round() ? last : LakeSink.checkpoint(lake, runId, round);
             if (c == null) {
                 throw new UserInputException(flag + " " + round + ": run " + runId + " has no checkpoint of that round; its checkpoints are rounds 1 to "
-                        + lastRound + ".");
+                        + last.round() + ".");
             }
             return c;
         }
@@ -96,18 +101,25 @@ public final class BarrierJob {
         BarrierRequest.Model on = request.evalSet();
         FederateRun run = FederateRun.open(lake, request.runId(), "--run");
         int round = request.round() == null ? run.lastRound() : request.round();
-        run.checkpoint(lake, round, "--round");
+        // every model and client is read and checked before the run's row is written: bad input leaves the lake as it was
+        Map<BarrierRequest.Model, float[]> stored = new java.util.HashMap<>();
         List<Integer> clientIds = new ArrayList<>();
         for (BarrierRequest.Model m : pair) {
-            if (m.kind().equals(BarrierRequest.Model.CLIENT)) {
-                clientIds.add(m.clientId());
-            } else if (m.kind().equals(BarrierRequest.Model.RUN)) {
-                FederateRun other = FederateRun.open(lake, m.id(), "--between run:");
-                if (!other.model().equals(run.model())) {
-                    throw new UserInputException("--between run:" + m.id() + ": that run trains " + other.model().describe() + " but run " + run.runId()
-                            + " trains " + run.model().describe() + "; barriers compare models of one architecture.");
+            switch (m.kind()) {
+                case BarrierRequest.Model.GLOBAL -> stored.put(m, run.checkpoint(lake, round, "--round").weights());
+                case BarrierRequest.Model.RUN -> {
+                    FederateRun other = FederateRun.open(lake, m.id(), "--between run:");
+                    if (!other.model().equals(run.model())) {
+                        throw new UserInputException("--between run:" + m.id() + ": that run trains " + other.model().describe() + " but run "
+                                + run.runId() + " trains " + run.model().describe() + "; barriers compare models of one architecture.");
+                    }
+                    stored.put(m, (request.round() == null ? other.last() : other.checkpoint(lake, round, "--round")).weights());
                 }
+                default -> clientIds.add(m.clientId());
             }
+        }
+        if (!clientIds.isEmpty()) {
+            run.checkpoint(lake, round, "--round"); // a client's round must be one the run finished
         }
         if (on.kind().equals(BarrierRequest.Model.CLIENT)) {
             clientIds.add(on.clientId());
@@ -117,94 +129,95 @@ public final class BarrierJob {
                 throw new UserInputException("Invalid client:" + id + ": plan " + run.request().plan() + " has clients 0 to " + (run.info().numClients() - 1) + ".");
             }
         }
-        String runId = RunLog.newRunId(startedAt);
-        RunLog.Start start = new RunLog.Start(runId, "barrier", request.seed(), run.info().dataset() + " / " + run.request().plan(),
-                Json.of(request.toConfig()), startedAt);
-        return new RunLog(lake).record(start, false, Version.current(), () -> measure(lake, request, run, round, pair, on, clientIds, runId, out),
-                done -> RunLog.Ending.succeeded(figures(done)));
-    }
-
-    private static Result measure(Lake lake, BarrierRequest request, FederateRun run, int round, List<BarrierRequest.Model> pair,
-                                  BarrierRequest.Model on, List<Integer> clientIds, String runId, PrintWriter out) {
-        ClientDatasets.PlanInfo info = run.info();
-        Map<Integer, ClientData> clients = new LinkedHashMap<>();
         ClientSource source = null;
         try {
+            Map<Integer, ClientData> clients = new LinkedHashMap<>();
             int[] available = null;
             if (!clientIds.isEmpty()) {
+                ClientDatasets.PlanInfo info = run.info();
                 int parallelism = lake.spark().sparkContext().defaultParallelism();
                 int slices = run.request().slices() != null ? run.request().slices() : (info.numClients() <= 256 ? info.numClients() : 4 * parallelism);
                 source = ClientSource.of(ClientDatasets.load(lake, info, slices), info.numClients());
                 available = source.available();
-                Object[] ids = clientIds.stream().distinct().toArray();
                 List<Integer> wanted = clientIds.stream().distinct().toList();
                 for (ClientData c : source.rdd().filter(c -> wanted.contains(c.clientId())).collect()) {
                     clients.put(c.clientId(), c);
                 }
-                for (Object id : ids) {
+                for (int id : wanted) {
                     if (!clients.containsKey(id) || clients.get(id).size() == 0) {
                         throw new UserInputException("Invalid client:" + id + ": that client of plan " + run.request().plan() + " holds no examples.");
                     }
                 }
             }
-            ClientData test = ClientDatasets.loadSplit(lake, info.dataset(), "test", info.shape(), info.numClasses(), 0, 0);
-            ClientData evalSet = on.kind().equals("test")
-                    ? (request.sample() == 0 ? test : ClientDatasets.loadSplit(lake, info.dataset(), "test", info.shape(), info.numClasses(), request.sample(),
-                    Seeds.derive(request.seed(), Streams.BARRIERS)))
-                    : clients.get(on.clientId());
-            List<float[]> weights = new ArrayList<>();
-            Simulation simulation = null;
-            for (BarrierRequest.Model m : pair) {
-                switch (m.kind()) {
-                    case BarrierRequest.Model.GLOBAL -> weights.add(run.checkpoint(lake, round, "--round").weights());
-                    case BarrierRequest.Model.RUN -> {
-                        FederateRun other = FederateRun.open(lake, m.id(), "--between run:");
-                        weights.add(request.round() == null ? LakeSink.checkpoint(lake, other.runId(), null).weights()
-                                : other.checkpoint(lake, round, "--round").weights());
-                    }
-                    default -> {
-                        if (simulation == null) {
-                            simulation = simulation(lake, run, available, test);
-                        }
-                        weights.add(replay(lake, run, simulation, round, clients.get(m.clientId()), out));
-                    }
-                }
-            }
-            Barriers barriers = new Barriers(run.model(), Simulation.layoutOf(run.model()), evalSet, request.grid());
-            List<Barriers.Variant> orders = request.cumulativeOrders();
-            String pairText = pair.get(0).describe() + "," + pair.get(1).describe();
-            String evalText = on.describe();
-            out.printf("losslake barrier: run %s, round %d of run %s, %s on %s (%,d examples), %s, alphas %s; %,d evaluations%n", runId, round,
-                    run.runId(), pairText, evalText, evalSet.size(), run.model().describe(), request.grid().describe(),
-                    barriers.evaluations(request.layers(), orders.size()));
-            out.flush();
-            long begin = System.nanoTime();
-            long[] lastPrint = {begin};
-            Barriers.Report report = barriers.all(weights.get(0), weights.get(1), request.layers(), orders, Seeds.derive(request.seed(), Streams.BARRIERS, 1),
-                    (done, total) -> {
-                        long now = System.nanoTime();
-                        if (now - lastPrint[0] > 5_000_000_000L && done < total) {
-                            double elapsed = (now - begin) / 1e9;
-                            out.printf("  %d of %d evaluations, %.0f s, about %.0f s left%n", done, total, elapsed, elapsed / done * (total - done));
-                            out.flush();
-                            lastPrint[0] = now;
-                        }
-                    });
-            Result result = new Result(runId, run.runId(), round, pairText, evalText, evalSet.size(), report);
-            List<Row> rows = LakeRows.barriers(runId, run.runId(), round, pairText, evalText, evalSet.size(), report);
-            lake.append(Tables.BARRIERS, Tables.BARRIERS_SCHEMA, rows);
-            print(out, result);
-            if (request.plots() != null) {
-                BarrierPlots.write(lake, request.plots(), run.runId(), result, out);
-            }
-            out.printf("%d barriers written to %s in %.1f s%n", rows.size(), lake.path(Tables.BARRIERS), (System.nanoTime() - begin) / 1e9);
-            out.flush();
-            return result;
+            String runId = RunLog.newRunId(startedAt);
+            RunLog.Start start = new RunLog.Start(runId, "barrier", request.seed(), run.info().dataset() + " / " + run.request().plan(),
+                    Json.of(request.toConfig()), startedAt);
+            int[] withData = available;
+            return new RunLog(lake).record(start, false, Version.current(),
+                    () -> measure(lake, request, run, round, pair, on, stored, clients, withData, runId, out), done -> RunLog.Ending.succeeded(figures(done)));
         } finally {
             if (source != null) {
                 source.release();
             }
         }
+    }
+
+    /**
+     * @param stored    the weights of the pair's global and other-run models
+     * @param clients   the clients named by the pair or --on, with their examples
+     * @param available the plan's clients holding data (null when no client is named)
+     */
+    private static Result measure(Lake lake, BarrierRequest request, FederateRun run, int round, List<BarrierRequest.Model> pair,
+                                  BarrierRequest.Model on, Map<BarrierRequest.Model, float[]> stored, Map<Integer, ClientData> clients,
+                                  int[] available, String runId, PrintWriter out) {
+        ClientDatasets.PlanInfo info = run.info();
+        ClientData test = ClientDatasets.loadSplit(lake, info.dataset(), "test", info.shape(), info.numClasses(), 0, 0);
+        ClientData evalSet = on.kind().equals("test")
+                ? (request.sample() == 0 ? test : ClientDatasets.loadSplit(lake, info.dataset(), "test", info.shape(), info.numClasses(), request.sample(),
+                Seeds.derive(request.seed(), Streams.BARRIERS)))
+                : clients.get(on.clientId());
+        List<float[]> weights = new ArrayList<>();
+        Simulation simulation = null;
+        for (BarrierRequest.Model m : pair) {
+            if (stored.containsKey(m)) {
+                weights.add(stored.get(m));
+            } else {
+                if (simulation == null) {
+                    simulation = simulation(lake, run, available, test);
+                }
+                weights.add(replay(lake, run, simulation, round, clients.get(m.clientId()), out));
+            }
+        }
+        Barriers barriers = new Barriers(run.model(), Simulation.layoutOf(run.model()), evalSet, request.grid());
+        List<Barriers.Variant> orders = request.cumulativeOrders();
+        String pairText = pair.get(0).describe() + "," + pair.get(1).describe();
+        String evalText = on.describe();
+        out.printf("losslake barrier: run %s, round %d of run %s, %s on %s (%,d examples), %s, alphas %s; %,d evaluations%n", runId, round,
+                run.runId(), pairText, evalText, evalSet.size(), run.model().describe(), request.grid().describe(),
+                barriers.evaluations(request.layers(), orders.size()));
+        out.flush();
+        long begin = System.nanoTime();
+        long[] lastPrint = {begin};
+        Barriers.Report report = barriers.all(weights.get(0), weights.get(1), request.layers(), orders, Seeds.derive(request.seed(), Streams.BARRIERS, 1),
+                (done, total) -> {
+                    long now = System.nanoTime();
+                    if (now - lastPrint[0] > 5_000_000_000L && done < total) {
+                        double elapsed = (now - begin) / 1e9;
+                        out.printf("  %d of %d evaluations, %.0f s, about %.0f s left%n", done, total, elapsed, elapsed / done * (total - done));
+                        out.flush();
+                        lastPrint[0] = now;
+                    }
+                });
+        Result result = new Result(runId, run.runId(), round, pairText, evalText, evalSet.size(), report);
+        List<Row> rows = LakeRows.barriers(runId, run.runId(), round, pairText, evalText, evalSet.size(), report);
+        lake.append(Tables.BARRIERS, Tables.BARRIERS_SCHEMA, rows);
+        print(out, result);
+        if (request.plots() != null) {
+            BarrierPlots.write(lake, request.plots(), run.runId(), result, out);
+        }
+        out.printf("%d barriers written to %s in %.1f s%n", rows.size(), lake.path(Tables.BARRIERS), (System.nanoTime() - begin) / 1e9);
+        out.flush();
+        return result;
     }
 
     private static Simulation simulation(Lake lake, FederateRun run, int[] available, ClientData test) {
