@@ -157,8 +157,105 @@ class SweepFitTest {
                 "--offsets", "fit", "--lake", lake.toString());
         assertThat(ambiguous.status()).isEqualTo(2);
         assertThat(ambiguous.err().strip().lines().count()).isEqualTo(1);
-        assertThat(ambiguous.err()).contains("Two test rows share the pairing key [m] of --pair-by model");
+        assertThat(ambiguous.err()).contains("rows share the pairing key [m] of --pair-by model");
         assertThat(spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).count()).isEqualTo(1);
+    }
+
+    /**
+     * Three datasets on a 6 x 6 grid of N and D whose losses follow Kaplan laws related exactly by
+     * shifted power laws: a's law, b = 1.3 (a - 1.6)^1.2 + 0.9, c = 0.8 (a - 1.6)^0.9 + 0.5.
+     */
+    static Path threeDatasetsCsv(Path file, boolean withNaN) throws IOException {
+        StringBuilder csv = new StringBuilder("dataset,n_idx,d_idx,row_id,params,tokens,flops,loss\n");
+        int id = 0;
+        for (String[] side : new String[][] {{"a", "1", "1", "1.6"}, {"b", "1.3", "1.2", "0.9"}, {"c", "0.8", "0.9", "0.5"}}) {
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 6; j++) {
+                    double n = 1e5 * Math.pow(10, 0.6 * i);
+                    double d = 1e6 * Math.pow(10, 0.55 * j);
+                    double r = Math.pow(Math.pow(1e4 / n, 0.35 / 0.4) + 1e5 / d, 0.4);
+                    double loss = Double.parseDouble(side[1]) * Math.pow(r, Double.parseDouble(side[2])) + Double.parseDouble(side[3]);
+                    String shown = withNaN && id == 3 ? "NaN" : Double.toString(loss);
+                    csv.append(String.join(",", side[0], Integer.toString(i), Integer.toString(j), Integer.toString(id++), Double.toString(n),
+                            Double.toString(d), Double.toString(6 * n * d), shown)).append('\n');
+                }
+            }
+        }
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    @Test
+    void lossToLossOnACsvFitsEveryPairOfSidesWithKaplanOffsetsAndRefusesBadInput() throws IOException {
+        Path csv = threeDatasetsCsv(dir.resolve("three.csv"), false);
+        Path lake = dir.resolve("lake-l2l-csv");
+        Path plots = dir.resolve("l2l-plots");
+        String[] common = {"fit-l2l", "--format", "csv", "--side-column", "dataset", "--pair-by", "n_idx,d_idx", "--examples", "tokens",
+            "--lake", lake.toString()};
+        String[] input = {"--input", csv.toString()};
+        Cli matrix = Cli.run(concat(concat(common, input), "--x-side", "all", "--y-side", "all", "--holdout-where", "params >= 1e8", "--plots", plots.toString()));
+        assertThat(matrix.status()).as(matrix.err()).isZero();
+        assertThat(matrix.out()).contains("kappa (rows: x side, columns: y side)", "30 pairs fitted, 6 held out",
+                "E_a from its kaplan law on its 30 rows outside the held-out set: E 1.6");
+        List<Row> fits = spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).collectAsList();
+        assertThat(fits).hasSize(6).allMatch(f -> f.getAs("status").equals("ok"));
+        for (Row f : fits) {
+            assertThat(f.<Double>getAs("extrapolation_max_error")).as(f.<String>getAs("group_json")).isLessThan(1e-4);
+            if (f.<String>getAs("group_json").contains("\"a -> b\"")) {
+                Map<String, Double> p = f.getJavaMap(f.fieldIndex("parameters"));
+                assertThat(p.get("kappa")).isCloseTo(1.2, within(1e-4));
+                assertThat(p.get("K")).isCloseTo(1.3, within(1e-4));
+                assertThat(p.get("E_y")).isCloseTo(0.9, within(1e-4));
+            }
+        }
+        assertThat(plots.resolve("l2l-matrix-kappa.png")).exists();
+        assertThat(plots.resolve("l2l-a-b.svg")).exists();
+        Cli one = Cli.run(concat(concat(common, input), "--x-side", "a", "--y-side", "c", "--holdout-where", "params >= 1e8"));
+        assertThat(one.status()).as(one.err()).isZero();
+        assertThat(one.out()).contains("held out (--holdout-where \"params >= 1e8\"):", "n_idx=5, d_idx=0").doesNotContain("kappa (rows");
+        assertThat(one.out().lines().filter(l -> l.contains("predicted")).count()).isEqualTo(6);
+
+        Path withNaN = threeDatasetsCsv(dir.resolve("nan.csv"), true);
+        String[][] cases = {
+            {"--x-side", "z", "--y-side", "b"},
+            {"--x-side", "a", "--y-side", "a"},
+            {"--x-side", "a", "--y-side", "b", "--pair-by", "row_id"},
+            {"--x-side", "a", "--y-side", "b", "--offsets", "fit", "--where", "params < 1e6 AND tokens < 1e7"},
+            {"--x-side", "a", "--y-side", "b", "--where", "params < 2e5 AND tokens < 1e8"},
+            {"--x-side", "a", "--y-side", "b", "--holdout-where", "params > 1e20"},
+            {"--x-side", "a", "--y-side", "b", "--holdout-where", "params > 1e7", "--extrapolate-fraction", "0.3"},
+            {"--x-side", "a", "--y-side", "b", "--holdout-where", "params >>> ((("},
+            {"--x-side", "a", "--y-side", "b", "--params", "nparams"},
+            {"--x-side", "a", "--y-side", "b", "--offsets", "median"},
+            {"--x-side", "a", "--y-side", "b", "--input", withNaN.toString()},
+        };
+        String[] expected = {
+            "--x-side 'z' names no row of column 'dataset'; its values are a, b, c.",
+            "--x-side and --y-side are both 'a'",
+            "the two sides share no pairing key",
+            "fitting K and kappa with E_x and E_y needs at least 5",
+            "its kaplan law for E_x (--offsets kaplan) needs at least 6",
+            "--holdout-where \"params > 1e20\" names none of the rows",
+            "Give --holdout-where or --extrapolate-fraction, not both",
+            "--holdout-where \"params >>> (((\" is not a valid condition",
+            "has no column 'nparams'",
+            "Invalid --offsets 'median'",
+            "Column 'loss' of " + withNaN + " has 1 missing, non-positive or infinite values",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Cli bad = Cli.run(concat(List.of(cases[i]).contains("--input") ? common : concat(common, input), cases[i]));
+            assertThat(bad.status()).as(String.join(" ", cases[i]) + bad.err()).isEqualTo(2);
+            assertThat(bad.err().strip().lines().count()).as(bad.err()).isEqualTo(1);
+            assertThat(bad.err()).contains(expected[i]);
+        }
+        // nothing written by a refused fit: the table holds the first two runs' rows only
+        assertThat(spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).count()).isEqualTo(7);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

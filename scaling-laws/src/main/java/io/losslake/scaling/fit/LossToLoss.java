@@ -8,8 +8,12 @@ import java.util.Map;
  * Loss-to-loss prediction (Brandfonbrener et al., 2024, "Loss-to-Loss Prediction: Scaling Laws for
  * All Datasets"): a shifted power law between two losses of the same models (or of models paired by
  * size and data), L_y = K (L_x - E_x)^kappa + E_y, where E_x and E_y are the irreducible losses of
- * each side, taken from its own scaling-law fit or fitted here. Fitted like the laws: Huber
- * (delta 1e-3) on log-space residuals of L_y, summed, L-BFGS from a grid.
+ * each side, taken from its own scaling-law fit or fitted here.
+ *
+ * <p>With E_x and E_y given, K and kappa are what the paper's code computes: the ordinary
+ * least-squares line of log(L_y - E_y) on log(L_x - E_x) (closed form; checked against its published
+ * kappa and K to 1e-4). With the offsets fitted too there is no such line, and all four are fitted
+ * like the laws: Huber (delta 1e-3) on log-space residuals of L_y, summed, L-BFGS from a grid.
  */
 public final class LossToLoss {
     /**
@@ -21,8 +25,18 @@ public final class LossToLoss {
      * @param objective the summed Huber loss
      */
     public record Map2(double k, double kappa, double ex, double ey, boolean fittedOffsets, double objective) {
+        /**
+         * L_y predicted from {@code lx}. At or below E_x the reducible part of the x loss is gone and
+         * the law's floor E_y is returned (as the paper's code does, max(L_x - E_x, 0)); see
+         * {@link #belowOffset(double)}.
+         */
         public double predict(double lx) {
-            return k * Math.pow(lx - ex, kappa) + ey;
+            return lx <= ex ? ey : k * Math.pow(lx - ex, kappa) + ey;
+        }
+
+        /** Whether {@code lx} lies at or below E_x, where the law can only predict its floor E_y. */
+        public boolean belowOffset(double lx) {
+            return lx <= ex;
         }
 
         public Map<String, Double> parameters() {
@@ -39,8 +53,9 @@ public final class LossToLoss {
     }
 
     /**
-     * Fits the map. With {@code ex} and {@code ey} given (not NaN) only K and kappa are fitted; else
-     * all four, with 0 < E_x < min L_x and 0 < E_y < min L_y.
+     * Fits the map. With {@code ex} and {@code ey} given (not NaN) only K and kappa, by the log-log
+     * line (every L_x above E_x and every L_y above E_y); else all four, with 0 < E_x < min L_x and
+     * 0 < E_y < min L_y.
      */
     public static Map2 fit(double[] lx, double[] ly, double ex, double ey, Fitter.Options options) {
         if (lx.length != ly.length || lx.length < 2) {
@@ -56,9 +71,8 @@ public final class LossToLoss {
             minY = Math.min(minY, ly[i]);
         }
         boolean fitOffsets = Double.isNaN(ex) || Double.isNaN(ey);
-        if (!fitOffsets && (ex >= minX || ey >= minY)) {
-            throw new IllegalArgumentException("The given irreducible losses (E_x " + ex + ", E_y " + ey
-                    + ") must lie below every loss of their side (smallest " + minX + ", " + minY + ").");
+        if (!fitOffsets) {
+            return regress(lx, ly, ex, ey, minX, minY);
         }
         if (fitOffsets && lx.length < 4) {
             throw new IllegalArgumentException("Fitting E_x and E_y with K and kappa needs at least 4 pairs; got " + lx.length + ".");
@@ -125,6 +139,42 @@ public final class LossToLoss {
         double offX = fitOffsets ? mx * sigmoid(bestTheta[2]) : ex;
         double offY = fitOffsets ? my * sigmoid(bestTheta[3]) : ey;
         return new Map2(Math.exp(bestTheta[0]), bestTheta[1], offX, offY, fitOffsets, best);
+    }
+
+    /** The least-squares line log(L_y - E_y) = log K + kappa log(L_x - E_x); its objective is the summed squared residual. */
+    private static Map2 regress(double[] lx, double[] ly, double ex, double ey, double minX, double minY) {
+        if (ex >= minX || ey >= minY) {
+            throw new IllegalArgumentException("The given offsets must lie below every loss of their side: E_x " + ex + " (smallest x loss " + minX
+                    + "), E_y " + ey + " (smallest y loss " + minY + ").");
+        }
+        int n = lx.length;
+        double[] u = new double[n];
+        double[] v = new double[n];
+        double mu = 0;
+        double mv = 0;
+        for (int i = 0; i < n; i++) {
+            u[i] = Math.log(lx[i] - ex);
+            v[i] = Math.log(ly[i] - ey);
+            mu += u[i] / n;
+            mv += v[i] / n;
+        }
+        double suu = 0;
+        double suv = 0;
+        for (int i = 0; i < n; i++) {
+            suu += (u[i] - mu) * (u[i] - mu);
+            suv += (u[i] - mu) * (v[i] - mv);
+        }
+        if (!(suu > 0)) {
+            throw new IllegalArgumentException("Every pair has the same x loss; the log-log line has no slope to fit.");
+        }
+        double kappa = suv / suu;
+        double logK = mv - kappa * mu;
+        double residual = 0;
+        for (int i = 0; i < n; i++) {
+            double r = v[i] - logK - kappa * u[i];
+            residual += r * r;
+        }
+        return new Map2(Math.exp(logK), kappa, ex, ey, false, residual);
     }
 
     /**

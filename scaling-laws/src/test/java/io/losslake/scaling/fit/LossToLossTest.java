@@ -49,6 +49,35 @@ class LossToLossTest {
     }
 
     @Test
+    void withGivenOffsetsKAndKappaMinimiseTheSquaredLogLogResiduals() {
+        java.util.Random random = new java.util.Random(5);
+        int n = 40;
+        double[] lx = new double[n];
+        double[] ly = new double[n];
+        for (int i = 0; i < n; i++) {
+            lx[i] = 2.0 + 1.5 * Math.pow(1.1, -i);
+            ly[i] = (0.9 * Math.pow(lx[i] - 1.8, 1.1) + 1.2) * (1 + 0.01 * random.nextGaussian());
+        }
+        LossToLoss.Map2 m = LossToLoss.fit(lx, ly, 1.8, 1.2, Fitter.Options.DEFAULT);
+        java.util.function.BiFunction<Double, Double, Double> sse = (logK, kappa) -> {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                double r = Math.log(ly[i] - 1.2) - logK - kappa * Math.log(lx[i] - 1.8);
+                s += r * r;
+            }
+            return s;
+        };
+        double logK = Math.log(m.k());
+        assertThat(m.objective()).isCloseTo(sse.apply(logK, m.kappa()), within(1e-12));
+        // a minimum: central differences of the objective vanish, and every step away costs
+        double h = 1e-5;
+        assertThat((sse.apply(logK + h, m.kappa()) - sse.apply(logK - h, m.kappa())) / (2 * h)).isCloseTo(0, within(1e-6));
+        assertThat((sse.apply(logK, m.kappa() + h) - sse.apply(logK, m.kappa() - h)) / (2 * h)).isCloseTo(0, within(1e-6));
+        assertThat(sse.apply(logK + 1e-3, m.kappa())).isGreaterThan(m.objective());
+        assertThat(sse.apply(logK, m.kappa() - 1e-3)).isGreaterThan(m.objective());
+    }
+
+    @Test
     void refusesOffsetsAboveTheLosses() {
         assertThatThrownBy(() -> LossToLoss.fit(new double[] {1, 2}, new double[] {1, 2}, 1.5, 0.1, Fitter.Options.DEFAULT))
                 .hasMessageContaining("must lie below");

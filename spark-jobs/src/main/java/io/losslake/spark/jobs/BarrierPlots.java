@@ -10,7 +10,6 @@ import io.losslake.scaling.plot.HeatMap;
 import io.losslake.spark.lake.Lake;
 import io.losslake.spark.lake.Tables;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -156,13 +155,7 @@ final class BarrierPlots {
     }
 
     private static void write(Path folder, HeatMap map, String name) {
-        try (OutputStream png = Files.newOutputStream(folder.resolve(name + ".png"));
-             OutputStream svg = Files.newOutputStream(folder.resolve(name + ".svg"))) {
-            map.writePng(png);
-            map.writeSvg(svg);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + folder.resolve(name) + " failed", e);
-        }
+        FitJob.write(folder, map, name);
     }
 
     private static void write(Path folder, Figure figure, String name) {

@@ -12,6 +12,7 @@ import io.losslake.scaling.fit.Forms;
 import io.losslake.scaling.fit.IsoFlop;
 import io.losslake.scaling.fit.LawForm;
 import io.losslake.scaling.plot.Figure;
+import io.losslake.scaling.plot.HeatMap;
 import io.losslake.scaling.plot.Plots;
 import io.losslake.scaling.plot.Render;
 import io.losslake.spark.lake.Json;
@@ -251,6 +252,17 @@ public final class FitJob {
              OutputStream svg = Files.newOutputStream(folder.resolve(name + ".svg"))) {
             Render.writePng(figure, png);
             Render.writeSvg(figure, svg);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + folder.resolve(name) + " failed", e);
+        }
+    }
+
+    /** Writes {@code map} as {@code name}.png and {@code name}.svg into {@code folder}. */
+    static void write(Path folder, HeatMap map, String name) {
+        try (OutputStream png = Files.newOutputStream(folder.resolve(name + ".png"));
+             OutputStream svg = Files.newOutputStream(folder.resolve(name + ".svg"))) {
+            map.writePng(png);
+            map.writeSvg(svg);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + folder.resolve(name) + " failed", e);
         }
