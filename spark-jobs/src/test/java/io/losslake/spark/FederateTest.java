@@ -240,11 +240,19 @@ class FederateTest {
     @Test
     void compareRunsEveryStrategyAndSeedAndSummarisesThem() {
         Cli compare = Cli.run("compare", "--strategies", "fedavg,fedprox", "--seeds", "1,2", "--plan", "p", "--model", "mlp:8", "--rounds", "1",
-                "--decompose-every", "0", "--mu", "0.1", "--lake", lake.toString());
+                "--decompose-every", "1", "--mu", "0.1", "--lake", lake.toString());
         assertThat(compare.status()).as(compare.err()).isZero();
-        assertThat(compare.out()).contains("== fedavg, seed 1 ==", "== fedprox, seed 2 ==", "best acc (mean ± sd)");
+        assertThat(compare.out()).contains("== fedavg, seed 1 ==", "== fedprox, seed 2 ==", "best acc (mean ± sd)", "shift loss (mean ± sd)");
         List<String> table = compare.out().lines().filter(l -> l.startsWith("fedavg ") || l.startsWith("fedprox ")).toList();
-        assertThat(table).hasSize(2).allSatisfy(l -> assertThat(l).contains(" 2 ", "±"));
+        assertThat(table).hasSize(4).allSatisfy(l -> assertThat(l).contains(" 2 ", "±"));
+        // the decomposition table's fedavg shift: the mean over its two runs of their (one round's) decomp_shift in the lake
+        List<String> runIds = List.of(table.get(0).substring(table.get(0).lastIndexOf("±") + 8).trim().split(" "));
+        assertThat(runIds).hasSize(2);
+        double expected = spark.read().format("delta").load(lake.resolve("round_metrics").toString())
+                .where(org.apache.spark.sql.functions.col("run_id").isin(runIds.toArray())).agg(org.apache.spark.sql.functions.avg("decomp_shift"))
+                .first().getDouble(0);
+        String shift = table.get(2).trim().split("\\s+")[2];
+        assertThat(Double.parseDouble(shift)).isCloseTo(expected, within(6e-5));
     }
 
     @Test

@@ -46,14 +46,24 @@ public final class FedLD implements AggregationStrategy {
     private final ParamLayout layout;
     private final double kProportion;
     private final LossSpec loss;
+    private final boolean principal;
 
     public FedLD(ParamLayout layout, double kProportion, double marginLambda, boolean perSample) {
+        this(layout, kProportion, marginLambda, perSample, true);
+    }
+
+    /**
+     * @param principal principal-gradient aggregation (the method); false: the uniform mean of the
+     *                  deltas every round, margin control alone (the paper's ablation without it)
+     */
+    public FedLD(ParamLayout layout, double kProportion, double marginLambda, boolean perSample, boolean principal) {
         if (!(kProportion > 0 && kProportion <= 1)) {
             throw new IllegalArgumentException("Invalid --k-proportion " + kProportion + ": expected a fraction in (0, 1].");
         }
         this.layout = java.util.Objects.requireNonNull(layout, "FedLD rebuilds each tensor's delta and needs the model's parameter layout");
         this.kProportion = kProportion;
         this.loss = new LossSpec(marginLambda, perSample);
+        this.principal = principal;
     }
 
     @Override
@@ -79,7 +89,7 @@ public final class FedLD implements AggregationStrategy {
                     g[i][t] = (double) w[tensor.offset() + t] - global[tensor.offset() + t];
                 }
             }
-            double[] step = first ? mean(g) : principalStep(g, kProportion);
+            double[] step = first || !principal ? mean(g) : principalStep(g, kProportion);
             for (int t = 0; t < tensor.length(); t++) {
                 next[tensor.offset() + t] = (float) (global[tensor.offset() + t] + step[t]);
             }
@@ -193,14 +203,17 @@ public final class FedLD implements AggregationStrategy {
         static final Param<String> MARGIN_NORM = Param.choice("margin-norm", "sample",
                 "sample (per example, the paper) or batch (the reference code)", List.of("sample", "batch"));
         static final Param<Double> K_PROPORTION = Param.number("k-proportion", 0.8, "share of principal directions kept");
+        static final Param<String> AGGREGATION = Param.choice("aggregation", "principal",
+                "principal (the method) or mean (uniform mean of the deltas: margin control alone, for ablations)", List.of("principal", "mean"));
 
         public Descriptor() {
-            super(NAME, "margin control, principal gradients (Zeng et al. 2024)", 100, MARGIN_LAMBDA, MARGIN_NORM, K_PROPORTION);
+            super(NAME, "margin control, principal gradients (Zeng et al. 2024)", 100, MARGIN_LAMBDA, MARGIN_NORM, K_PROPORTION, AGGREGATION);
         }
 
         @Override
         public AggregationStrategy create(Values values, Strategies.Context context) {
-            return new FedLD(context.layout(), values.get(K_PROPORTION), values.get(MARGIN_LAMBDA), values.get(MARGIN_NORM).equals("sample"));
+            return new FedLD(context.layout(), values.get(K_PROPORTION), values.get(MARGIN_LAMBDA), values.get(MARGIN_NORM).equals("sample"),
+                    values.get(AGGREGATION).equals("principal"));
         }
     }
 }

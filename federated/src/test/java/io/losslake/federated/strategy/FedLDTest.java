@@ -139,5 +139,10 @@ class FedLDTest {
         }
         assertThat(second.state().scalars()).containsEntry(FedLD.ROUNDS_SEEN, 2.0);
         assertThat(Strategies.create("fedld", Map.of("k-proportion", "0.5"), new Strategies.Context(20, layout)).name()).isEqualTo("fedld");
+        // the ablation without principal gradients: the uniform mean in every round, the margin loss kept
+        AggregationStrategy meanOnly = Strategies.create("fedld", Map.of("aggregation", "mean"), new Strategies.Context(20, layout));
+        AggregationStrategy.Result again = meanOnly.aggregate(2, global, updates, List.of(), first.state());
+        assertThat(again.weights()).containsExactly(first.weights());
+        assertThat(meanOnly.clientProgram(2, first.state()).loss().marginLambda()).isEqualTo(0.1);
     }
 }

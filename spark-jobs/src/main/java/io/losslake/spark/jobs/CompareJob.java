@@ -9,7 +9,8 @@ import java.util.List;
  * Runs one federated setting under several strategies and seeds in one Spark session (each run
  * lands in the lake under its own run id) and prints each strategy's mean and standard deviation
  * over seeds of its best and final test accuracy (and, when clients hold out data, of the last round's
- * personalised and global accuracy on the held-out slices).
+ * personalised and global accuracy on the held-out slices, and with the loss decomposition the
+ * mean of its shift and aggregation terms).
  */
 public final class CompareJob {
     private CompareJob() {
@@ -29,6 +30,16 @@ public final class CompareJob {
         public double[] personal() {
             return runs.stream().mapToDouble(r -> r.rounds().isEmpty() ? Double.NaN : r.rounds().get(r.rounds().size() - 1).meanPersonalAccuracy())
                     .toArray();
+        }
+
+        /**
+         * Each run's mean over its decomposition rounds of one term of FedLD's loss decomposition
+         * ({@code shift}: the clients' models' loss on the global data less on their own;
+         * {@code aggregation}: the averaged model's loss less the clients' mean); NaN without one.
+         */
+        public double[] decomposition(boolean shift) {
+            return runs.stream().mapToDouble(r -> r.rounds().stream().filter(m -> m.decomposition() != null)
+                    .mapToDouble(m -> shift ? m.decomposition().shift() : m.decomposition().aggregation()).average().orElse(Double.NaN)).toArray();
         }
 
         /** The same for the global model on those slices. */
@@ -64,6 +75,15 @@ public final class CompareJob {
             out.printf("%-14s %5s %22s %22s" + (held ? " %22s %22s" : "%s%s") + "  %s%n", row.strategy(), row.runs().size(), meanSd(row.best()),
                     meanSd(row.last()), held ? meanSd(row.personal()) : "", held ? meanSd(row.globalHoldout()) : "",
                     String.join(" ", row.runs().stream().map(FederateJob.Result::runId).toList()));
+        }
+        // with the loss decomposition (--decompose-every): its two heterogeneity terms, averaged over the decomposition rounds
+        if (rows.stream().anyMatch(r -> java.util.Arrays.stream(r.decomposition(true)).anyMatch(Double::isFinite))) {
+            out.printf("%n%-14s %5s %26s %26s%n", "strategy", "seeds", "shift loss (mean ± sd)", "aggregation loss (mean ± sd)");
+            for (Row row : rows) {
+                out.printf("%-14s %5s %26s %26s%n", row.strategy(), row.runs().size(), meanSd(row.decomposition(true)), meanSd(row.decomposition(false)));
+            }
+            out.println("(each run's mean over its decomposition rounds, nats: shift = sum_i p_i [L(w_i) - L_i(w_i)],"
+                    + " aggregation = L(w_bar) - sum_i p_i L(w_i))");
         }
         out.flush();
         return rows;
