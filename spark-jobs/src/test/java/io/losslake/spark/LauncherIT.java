@@ -145,6 +145,43 @@ class LauncherIT {
     }
 
     @Test
+    void fourConcurrentProcessesIntoOneFreshLocalLakeAllSucceedWithExactRows() throws Exception {
+        Path lake = dir.resolve("lake-concurrent");
+        int writers = 4;
+        for (int batch = 1; batch <= 2; batch++) { // the first batch races to create every table; the second appends to them
+            List<Process> processes = new ArrayList<>();
+            for (int w = 0; w < writers; w++) { // two pipelines (runs, round_metrics, checkpoints), two prepares of one dataset (examples, plans)
+                Path out = dir.resolve("concurrent-" + batch + "-" + w + ".txt");
+                processes.add(w % 2 == 0
+                        ? start(Map.of(), out, "pipeline", "--data", data.toString(), "--classes", "4", "--clients", "2", "--rounds", "2",
+                                "--model", "mlp:8", "--lr", "0.05", "--seed", Integer.toString(w), "--master", "local[1]", "--lake", lake.toString())
+                        : start(Map.of(), out, "prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "iid", "--clients", "2",
+                                "--plan", "p" + w, "--master", "local[1]", "--lake", lake.toString()));
+            }
+            for (int w = 0; w < writers; w++) {
+                Process p = processes.get(w);
+                assertThat(p.waitFor(6, TimeUnit.MINUTES)).as("writer " + w + " finished").isTrue();
+                String err = Files.readString(dir.resolve("concurrent-" + batch + "-" + w + ".txt.err"));
+                assertThat(p.exitValue()).as("writer " + w + " of batch " + batch + ": " + err).isZero();
+                assertThat(err).doesNotContain("\tat ", "ERROR"); // no stack trace; a retried race is one INFO line
+            }
+            SparkSession spark = TestSpark.builder().getOrCreate();
+            try {
+                List<Row> runs = spark.read().format("delta").load(lake.resolve("runs").toString()).collectAsList();
+                assertThat(runs).hasSize(writers * batch).allMatch(r -> r.getAs("status").equals("SUCCEEDED"));
+                org.apache.spark.sql.Dataset<Row> metrics = spark.read().format("delta").load(lake.resolve("round_metrics").toString());
+                assertThat(metrics.count()).isEqualTo(2L * 2 * batch);
+                assertThat(metrics.select("run_id", "round").distinct().count()).isEqualTo(2L * 2 * batch);
+                // both prepares replace the one dataset's examples (never duplicated) and each writes its own plan
+                assertThat(spark.read().format("delta").load(lake.resolve("examples").toString()).count()).isEqualTo(200 + 80);
+                assertThat(spark.read().format("delta").load(lake.resolve("partitions").toString()).count()).isEqualTo(2 * 200);
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    @Test
     void runsThePipelineEmbeddedUnderTheMasterSparkSubmitWouldSet() throws Exception {
         Path lake = dir.resolve("lake");
         Result run = launch(Map.of("LOSSLAKE_JAVA_OPTS", "-Dspark.master=local[1]"), "pipeline", "--data", data.toString(),

@@ -17,6 +17,7 @@ public final class TestSpark {
                 .config("spark.databricks.delta.snapshotPartitions", "2")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.extensions", LakeSession.DELTA_EXTENSION)
-                .config("spark.sql.catalog.spark_catalog", LakeSession.DELTA_CATALOG);
+                .config("spark.sql.catalog.spark_catalog", LakeSession.DELTA_CATALOG)
+                .config(LakeSession.LOCAL_LOG_STORE, io.losslake.spark.lake.LockingLocalLogStore.class.getName());
     }
 }

@@ -166,6 +166,10 @@ public final class LossToLossJob {
                 }
             }
         }
+        if (results.isEmpty()) {
+            throw new UserInputException("--x-side and --y-side name the one side " + xSides.get(0) + " of column '" + r.sideColumn()
+                    + "'; a loss-to-loss fit maps one side to another.");
+        }
         if (results.stream().noneMatch(PairResult::ok)) {
             PairResult f = results.get(0);
             throw new UserInputException("No pair of sides could be fitted; " + f.xSide() + " -> " + f.ySide() + ": " + f.message());

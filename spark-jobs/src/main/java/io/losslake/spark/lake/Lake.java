@@ -1,5 +1,6 @@
 package io.losslake.spark.lake;
 
+import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -9,10 +10,15 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Delta tables under one root. Rows are written by blind appends, which never conflict with
- * concurrent writers; each (run_id, round) is produced exactly once by the run that owns it.
+ * The Delta tables under one root. Rows are written by blind appends, which Delta commits past
+ * concurrent writers' commits by itself; each (run_id, round) is produced exactly once by the run
+ * that owns it. What Delta surfaces instead of retrying (writers racing to create a table, a
+ * concurrent schema change) is retried here: a commit that failed wrote nothing, so writing again
+ * cannot duplicate rows. Local-folder lakes serialise commits across processes through
+ * {@link LockingLocalLogStore}.
  */
 public final class Lake {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lake.class);
     private final SparkSession spark;
     private final String root;
 
@@ -49,11 +55,44 @@ public final class Lake {
         int slices = (int) Math.max(1, Math.min(rows.size(), bytes / (768 * 1024) + 1));
         Dataset<Row> frame = slices == 1 ? spark.createDataFrame(rows, schema)
                 : spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema);
-        frame.write()
+        retrying(table, () -> frame.write()
                 .format("delta")
                 .mode("append")
                 .option("mergeSchema", "true")
-                .save(path(table));
+                .save(path(table)));
+    }
+
+    /** Commit attempts before a conflict Delta would not resolve reaches the caller. */
+    static final int ATTEMPTS = 8;
+
+    /**
+     * Runs one Delta write, again after a {@link DeltaConcurrentModificationException} (e.g. the
+     * {@code ProtocolChangedException} of two writers creating {@code table} at once: the loser
+     * finds the table there on its next try), with a growing, jittered pause.
+     */
+    static void retrying(String table, Runnable write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (DeltaConcurrentModificationException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info("commit to {} raced another writer ({}); attempt {} of {}", table, e.getClass().getSimpleName(), attempt + 1, ATTEMPTS);
+                pause(attempt, e);
+            }
+        }
+    }
+
+    /** Sleeps 50-150 ms times the attempt number. */
+    static void pause(int attempt, RuntimeException cause) {
+        try {
+            Thread.sleep((long) (attempt * (50 + 100 * java.util.concurrent.ThreadLocalRandom.current().nextDouble())));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw cause;
+        }
     }
 
     /**
@@ -62,12 +101,12 @@ public final class Lake {
      * needed. Re-running the same write leaves the same rows: idempotent.
      */
     public void replacePartition(String table, String column, String value, Dataset<Row> rows) {
-        rows.write()
+        retrying(table, () -> rows.write()
                 .format("delta")
                 .mode("overwrite")
                 .partitionBy(column)
                 .option("replaceWhere", column + " = '" + value.replace("'", "''") + "'")
-                .save(path(table));
+                .save(path(table)));
     }
 
     private static long approximateBytes(Object value) {

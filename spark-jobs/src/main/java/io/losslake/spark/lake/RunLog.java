@@ -3,7 +3,6 @@ package io.losslake.spark.lake;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.delta.exceptions.DeltaConcurrentModificationException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -36,7 +35,6 @@ public final class RunLog {
 
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int UPDATE_ATTEMPTS = 5;
 
     private final Lake lake;
 
@@ -142,21 +140,6 @@ public final class RunLog {
     }
 
     private void update(String runId, Map<String, Column> set) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                lake.delta(Tables.RUNS).update(col("run_id").equalTo(runId), set);
-                return;
-            } catch (DeltaConcurrentModificationException e) {
-                if (attempt == UPDATE_ATTEMPTS) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(100L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        Lake.retrying(Tables.RUNS, () -> lake.delta(Tables.RUNS).update(col("run_id").equalTo(runId), set));
     }
 }

@@ -1,6 +1,7 @@
 package io.losslake.spark.runtime;
 
 import io.losslake.spark.lake.Lake;
+import io.losslake.spark.lake.LockingLocalLogStore;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -17,6 +18,8 @@ import org.apache.spark.sql.SparkSession;
 public final class LakeSession implements AutoCloseable {
     public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
     public static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+    /** Delta's setting naming the log store of {@code file:} paths. */
+    public static final String LOCAL_LOG_STORE = "spark.delta.logStore.file.impl";
 
     private final SparkSession spark;
     private final boolean owned;
@@ -60,6 +63,8 @@ public final class LakeSession implements AutoCloseable {
             spark.set("spark.sql.extensions", extensions.isEmpty() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
         }
         spark.setIfMissing("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
+        // local-folder lakes: commits serialised across processes (several jobs into one lake)
+        spark.setIfMissing(LOCAL_LOG_STORE, LockingLocalLogStore.class.getName());
         // ND4J must run one OpenMP thread per Spark task (STACK.md: 20x faster on small machines).
         spark.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
         // A round's task returns its clients' sums or models, a few MiB; above 1 MiB (the default) Spark parks a result in
