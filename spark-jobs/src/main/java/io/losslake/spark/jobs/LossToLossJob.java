@@ -320,6 +320,8 @@ public final class LossToLossJob {
         } else {
             out.printf("  E_%s from its %s law on its %d rows outside the held-out set: %s%n", p.xSide(), offsets, s.xLawRows().size(), brief(s.xLaw()));
             out.printf("  E_%s from its %s law on its %d rows outside the held-out set: %s%n", p.ySide(), offsets, s.yLawRows().size(), brief(s.yLaw()));
+            warnIfNoFloor(out, p.xSide(), s.xLaw(), s.xLawRows(), offsets);
+            warnIfNoFloor(out, p.ySide(), s.yLaw(), s.yLawRows(), offsets);
         }
         if (s.belowOffset() > 0) {
             out.printf("  %d fitting pairs lie at or below E_%s or E_%s and were left out of the map's fit%n", s.belowOffset(), p.xSide(), p.ySide());
@@ -338,6 +340,17 @@ public final class LossToLossJob {
                     brief(translated));
         }
         out.flush();
+    }
+
+    /** Says so when a side's law puts its floor E at ~0: its rows do not identify an irreducible loss, and the map loses its offsets. */
+    private static void warnIfNoFloor(PrintWriter out, String side, Map<String, Double> law, List<LossToLossStudy.Point> rows, String offsets) {
+        double min = rows.stream().mapToDouble(LossToLossStudy.Point::loss).min().orElse(Double.NaN);
+        double e = law.get("E");
+        if (e < 1e-3 * min) {
+            out.printf("  warning: E_%s is %.3g, at the bound 0 (smallest loss %.4g): this side's rows do not identify an irreducible loss"
+                    + " (too little range in N and D for the %s law), so the map is a plain power law and its extrapolation is unreliable%n",
+                    side, e, min, offsets);
+        }
     }
 
     private static void printMatrices(PrintWriter out, List<String> xSides, List<String> ySides, List<PairResult> results) {
