@@ -178,6 +178,14 @@ class PipelineTest {
         Cli missing = Cli.run("pipeline", "--config", dir.resolve("nope.yaml").toString());
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.yaml does not exist");
+        // a malformed file: one sentence with the parser's complaint and where, not its excerpt and markers
+        Files.writeString(config, "clients: 2\nrounds: [1, 2\nlr: 0.1\n");
+        for (String command : List.of("pipeline", "sweep")) {
+            Cli malformed = Cli.run(command, "--config", config.toString(), "--lake", lake.toString());
+            assertThat(malformed.status()).isEqualTo(2);
+            assertThat(malformed.err().strip().lines().count()).as(malformed.err()).isEqualTo(1);
+            assertThat(malformed.err()).contains("is not valid YAML: while parsing a flow sequence, expected ',' or ']', but got", "(line 3, column 3)");
+        }
     }
 
     @Test

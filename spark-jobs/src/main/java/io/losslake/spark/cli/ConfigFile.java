@@ -60,8 +60,7 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider {
         } catch (NoSuchFileException e) {
             throw new UserInputException("--config " + path + " does not exist; expected a YAML file of option values.");
         } catch (JsonProcessingException e) {
-            throw new UserInputException("--config " + path + " is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")") + ".");
+            throw new UserInputException("--config " + path + " is not valid YAML: " + io.losslake.spark.runtime.YamlErrors.describe(e) + ".");
         } catch (IOException e) {
             throw new UserInputException("--config " + path + " could not be read: " + e.getMessage() + ".");
         }

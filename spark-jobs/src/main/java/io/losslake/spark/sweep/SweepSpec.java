@@ -66,8 +66,10 @@ public record SweepSpec(String name, String dataset, List<String> models, List<L
             yaml = new ObjectMapper(new YAMLFactory()).readValue(Files.readString(file), Map.class);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("--config " + file + " does not exist; expected a sweep YAML file (see conf/sweeps/).");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("--config " + file + " is not valid YAML: " + io.losslake.spark.runtime.YamlErrors.describe(e) + ".");
         } catch (IOException e) {
-            throw new IllegalArgumentException("--config " + file + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse("") + ".");
+            throw new IllegalArgumentException("--config " + file + " could not be read: " + e.getMessage() + ".");
         }
         if (yaml == null) {
             throw new IllegalArgumentException("--config " + file + " is empty; expected a sweep YAML file.");
