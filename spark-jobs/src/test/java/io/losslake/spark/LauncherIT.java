@@ -145,6 +145,75 @@ class LauncherIT {
     }
 
     @Test
+    void tasksThatFailTheirFirstAttemptAreRetriedToTheSameNumbers() throws Exception {
+        Path clean = dir.resolve("lake-clean");
+        Path faulty = dir.resolve("lake-faulty");
+        Path sweep = dir.resolve("faults-sweep.yaml");
+        Files.writeString(sweep, """
+                name: f
+                dataset: synthetic
+                models: [mlp:4, mlp:8]
+                data-budgets: [128, 256]
+                checkpoints: 2
+                batch-size: 16
+                optimizer: adam
+                lr: 0.01
+                modes: [centralised]
+                eval-sets: [test]
+                eval-sample: 40
+                """);
+        SparkSession spark = TestSpark.builder().getOrCreate();
+        try {
+            for (Path lake : List.of(clean, faulty)) {
+                Cli prepared = Cli.run("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
+                        "--clients", "6", "--min-size", "10", "--plan", "p", "--lake", lake.toString());
+                assertThat(prepared.status()).as(prepared.err()).isZero();
+            }
+        } finally {
+            spark.stop();
+        }
+        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "4", "--strategy", "scaffold", "--local-epochs", "2",
+            "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "3"};
+        Result a = launch(Map.of(), concat(federate, "--master", "local[2]", "--lake", clean.toString()));
+        assertThat(a.status()).as(a.err()).isZero();
+        // every first attempt of about half the client and sweep tasks fails; local[2,4] retries each up to 3 more times
+        String[] faults = {"--master", "local[2,4]", "--conf", "spark.losslake.faults.taskFailure=0.5", "--conf", "spark.losslake.faults.seed=1"};
+        Result b = launch(Map.of(), concat(concat(federate, faults), "--lake", faulty.toString()));
+        assertThat(b.status()).as(b.err()).isZero();
+        assertThat(b.err()).contains("injected fault");
+        Result c = launch(Map.of(), "sweep", "--config", sweep.toString(), "--master", "local[2]", "--lake", clean.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        Result d = launch(Map.of(), concat(concat(new String[] {"sweep", "--config", sweep.toString()}, faults), "--lake", faulty.toString()));
+        assertThat(d.status()).as(d.err()).isZero();
+        assertThat(d.err()).contains("injected fault");
+
+        spark = TestSpark.builder().getOrCreate();
+        try {
+            assertThat(metrics(spark, faulty, runId(b.out()))).hasSize(4).isEqualTo(metrics(spark, clean, runId(a.out())));
+            assertThat(sweepPoints(spark, faulty)).hasSize(2 * 2 * 2 * 2).isEqualTo(sweepPoints(spark, clean));
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static String runId(String federateOut) {
+        return federateOut.lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
+    }
+
+    private static List<String> sweepPoints(SparkSession spark, Path lake) {
+        return spark.read().format("delta").load(lake.resolve("sweep_points").toString()).orderBy("run_key", "step", "eval_set").collectAsList()
+                .stream().map(r -> r.getAs("run_key") + " " + r.getAs("step") + " " + r.getAs("eval_set") + " " + r.getAs("loss") + " "
+                        + r.getAs("accuracy") + " " + r.getAs("flops"))
+                .toList();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void fourConcurrentProcessesIntoOneFreshLocalLakeAllSucceedWithExactRows() throws Exception {
         Path lake = dir.resolve("lake-concurrent");
         int writers = 4;

@@ -170,6 +170,7 @@ public final class SparkExecutor implements ClientExecutor {
             Map<Integer, ClientWork> mine = new HashMap<>();
             blocks.forEach(b -> b.work().forEach(w -> mine.put(w.clientId(), w)));
             RoundInput in = input.value();
+            io.losslake.spark.runtime.Faults.maybeFail("client", (long) in.round() << 20 | org.apache.spark.TaskContext.getPartitionId());
             ClientData globalSample = sample == null ? null : sample.value();
             Map<Integer, ClientOutcome> outcomes = new TreeMap<>();
             while (partition.hasNext()) {

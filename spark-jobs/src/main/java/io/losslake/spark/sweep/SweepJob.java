@@ -241,6 +241,7 @@ public final class SweepJob {
 
         @Override
         public List<CentralisedTraining.Checkpoint> call(SweepSpec.SweepRun run) {
+            io.losslake.spark.runtime.Faults.maybeFail("sweep", run.key(sweep.dataset()).hashCode());
             long[] at = CentralisedTraining.logSpaced(run.budget(), sweep.checkpoints(), sweep.batchSize());
             return CentralisedTraining.run(ModelSpec.parse(run.model(), features, classes),
                     new LocalTraining(1, 0, sweep.batchSize(), sweep.optimizer(), sweep.trainer()), train.value(), at, run.seed(), evals.value());

@@ -1,0 +1,46 @@
+package io.losslake.spark.runtime;
+
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+
+/**
+ * Injected task failures, to check that Spark's task retries leave every number unchanged (a
+ * chaos setting for tests and for trying a deployment, off by default): with
+ * {@code spark.losslake.faults.taskFailure=P} the first attempt of a task fails with probability P,
+ * decided by a hash of {@code spark.losslake.faults.seed} (default 0), the task's kind and its key
+ * (e.g. round and partition), so the same tasks fail in every run. Retries need a master that
+ * allows them: {@code local[N,F]} embedded, {@code spark.task.maxFailures} on a cluster.
+ */
+public final class Faults {
+    public static final String FAILURE = "spark.losslake.faults.taskFailure";
+    public static final String SEED = "spark.losslake.faults.seed";
+
+    private Faults() {
+    }
+
+    /** Fails this task's first attempt when the setting says so for ({@code kind}, {@code key}). */
+    public static void maybeFail(String kind, long key) {
+        SparkEnv env = SparkEnv.get();
+        TaskContext task = TaskContext.get();
+        if (env == null || task == null || task.attemptNumber() > 0) {
+            return;
+        }
+        double p = env.conf().getDouble(FAILURE, 0);
+        if (!(p > 0)) {
+            return;
+        }
+        long h = mix(mix(env.conf().getLong(SEED, 0) * 0x9E3779B97F4A7C15L + kind.hashCode()) + key);
+        if ((h >>> 11) * 0x1.0p-53 < p) {
+            throw new IllegalStateException("injected fault (" + FAILURE + "=" + p + "): first attempt of " + kind + " task " + key);
+        }
+    }
+
+    /** MurmurHash3's 64-bit finaliser. */
+    static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        return h ^ (h >>> 33);
+    }
+}
