@@ -65,10 +65,6 @@ public final class LossToLossJob {
      * @param translated per pair, the x side's Chinchilla law translated to the y side (with --translate)
      */
     public record Result(String runId, List<PairResult> pairs, Map<String, Map<String, Double>> translated) {
-        /** The one pair of a single-pair request, or the first. */
-        public PairResult first() {
-            return pairs.get(0);
-        }
     }
 
     /** Checks a request before Spark starts; one sentence on the first bad option. */
