@@ -22,6 +22,9 @@ interface BatchTrainer {
     /** The current weights, flat, in DL4J's parameter order. */
     float[] weights();
 
+    /** From the next step on, train at the optimiser's configured rate times {@code scale}. */
+    void scaleLearningRate(double scale);
+
     /** w -= scale * direction, outside the optimiser (flat, DL4J's order). */
     void shift(float[] direction, float scale);
 
@@ -38,7 +41,7 @@ interface BatchTrainer {
         if (!terms.isEmpty()) {
             net.setListeners(new GradientTerms(terms));
         }
-        return new Dl4j(net, new Minibatches(data, training.batchSize()));
+        return new Dl4j(net, new Minibatches(data, training.batchSize()), training.optimizer().learningRate());
     }
 
     /** DL4J: MultiLayerNetwork.fit per minibatch. */
@@ -46,9 +49,21 @@ interface BatchTrainer {
         private final MultiLayerNetwork net;
         private final Minibatches batches;
 
-        Dl4j(MultiLayerNetwork net, Minibatches batches) {
+        private final double rate;
+        private double scale = 1;
+
+        Dl4j(MultiLayerNetwork net, Minibatches batches, double rate) {
             this.net = net;
             this.batches = batches;
+            this.rate = rate;
+        }
+
+        @Override
+        public void scaleLearningRate(double scale) {
+            if (scale != this.scale) {
+                this.scale = scale;
+                net.setLearningRate(rate * scale);
+            }
         }
 
         private float[] shiftSource;
@@ -105,6 +120,11 @@ interface BatchTrainer {
         @Override
         public void shift(float[] direction, float scale) {
             net.shift(direction, scale);
+        }
+
+        @Override
+        public void scaleLearningRate(double scale) {
+            net.scaleLearningRate(scale);
         }
 
         @Override

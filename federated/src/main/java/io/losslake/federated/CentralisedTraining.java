@@ -44,13 +44,18 @@ public final class CentralisedTraining {
         return run(spec, new LocalTraining(1, 0, batchSize, optimizer, "fused"), train, checkpoints, seed, evalSets);
     }
 
-    /** Trains with {@code training}'s batch size, optimiser and trainer (its epochs and steps are not used). */
+    /**
+     * Trains with {@code training}'s batch size, optimiser, trainer and schedule (its epochs and steps are
+     * not used). A schedule runs over the whole run, the last checkpoint, in units of batches: a step
+     * takes the rate of the batch count seen before it ({@code seen / batchSize}).
+     */
     public static List<Checkpoint> run(ModelSpec spec, LocalTraining training, ClientData train, long[] checkpoints, long seed,
                                        Map<String, ClientData> evalSets) {
         OptimizerSpec optimizer = training.optimizer();
         float[] start = ModelFactory.weightsOf(ModelFactory.initialised(spec, optimizer, Seeds.derive(seed, Streams.INITIAL_WEIGHTS)));
         BatchTrainer trainer = BatchTrainer.of(spec, start, train, training, LossSpec.CROSS_ENTROPY, List.of());
         int batchSize = Math.max(1, Math.min(training.batchSize(), train.size()));
+        LearningRateSchedule schedule = training.schedule().over((checkpoints[checkpoints.length - 1] + batchSize - 1) / batchSize);
         int n = train.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -70,6 +75,9 @@ public final class CentralisedTraining {
             }
             long room = checkpoints[next] - seen;
             int size = (int) Math.min(Math.min(batchSize, n - position), room);
+            if (!schedule.isConstant()) {
+                trainer.scaleLearningRate(schedule.factor(seen / batchSize));
+            }
             lossSum += trainer.step(order, position, size) * size;
             lossCount += size;
             seen += size;

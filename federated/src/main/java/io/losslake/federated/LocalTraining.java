@@ -11,8 +11,15 @@ import io.losslake.federated.model.OptimizerSpec;
  * @param optimizer the local optimiser, reset every round
  * @param trainer   {@code fused} (MLPs and the CNN through {@link io.losslake.federated.fused.FusedNetwork}s,
  *                  DL4J's layout and update rules on Java arrays and OpenBLAS) or {@code dl4j}
+ * @param schedule  how the optimiser's rate moves over the run, in rounds for federated clients (see
+ *                  {@link #atRound(int)}) and in steps for centralised training
  */
-public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec optimizer, String trainer) implements java.io.Serializable {
+public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec optimizer, String trainer, LearningRateSchedule schedule)
+        implements java.io.Serializable {
+    public LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec optimizer, String trainer) {
+        this(epochs, steps, batchSize, optimizer, trainer, LearningRateSchedule.CONSTANT);
+    }
+
     public LocalTraining(int epochs, int batchSize, OptimizerSpec optimizer) {
         this(epochs, 0, batchSize, optimizer, "fused");
     }
@@ -27,6 +34,7 @@ public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec 
     }
 
     public LocalTraining {
+        schedule = schedule == null ? LearningRateSchedule.CONSTANT : schedule;
         if (epochs < 1) {
             throw new IllegalArgumentException("Invalid --local-epochs " + epochs + ": expected at least 1.");
         }
@@ -42,5 +50,18 @@ public record LocalTraining(int epochs, int steps, int batchSize, OptimizerSpec 
         if (batchSize < 1) {
             throw new IllegalArgumentException("Invalid --batch-size " + batchSize + ": expected at least 1.");
         }
+    }
+
+    /**
+     * The local training of round {@code round} (1-based) under a per-round schedule: the optimiser's
+     * rate scaled by the schedule's factor for round - 1; this object itself when the rate is constant.
+     */
+    public LocalTraining atRound(int round) {
+        if (schedule.isConstant()) {
+            return this;
+        }
+        double factor = schedule.factor(round - 1L);
+        return new LocalTraining(epochs, steps, batchSize,
+                new OptimizerSpec(optimizer.name(), optimizer.learningRate() * factor, optimizer.momentum()), trainer, schedule);
     }
 }

@@ -26,6 +26,11 @@ abstract class FusedBase implements FusedNetwork {
     }
 
     @Override
+    public final void scaleLearningRate(double scale) {
+        params().scaleRate(scale);
+    }
+
+    @Override
     public final void shift(float[] direction, float scale) {
         params().shift(direction, scale);
     }

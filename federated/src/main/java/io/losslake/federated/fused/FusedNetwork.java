@@ -22,6 +22,9 @@ public interface FusedNetwork {
     /** One optimiser step on a batch; returns its mean loss before the step. */
     double step(float[] x, int[] labels, int batch);
 
+    /** From the next step on, the optimiser's rate is its configured rate times {@code scale} (a schedule's factor). */
+    void scaleLearningRate(double scale);
+
     /** w -= scale * direction, outside the optimiser; direction flat in DL4J's order. */
     void shift(float[] direction, float scale);
 

@@ -112,10 +112,20 @@ final class Parameters {
         }
     }
 
+    /** The optimiser's rate is multiplied by this (a learning-rate schedule's factor). */
+    private double rateScale = 1;
+
+    void scaleRate(double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("a learning-rate scale of " + scale);
+        }
+        rateScale = scale;
+    }
+
     /** One optimiser step with the current gradient. */
     void step() {
         iteration++;
-        double lr = optimizer.learningRate();
+        double lr = optimizer.learningRate() * rateScale;
         for (int l = 0; l < value.length; l++) {
             float[] w = value[l];
             float[] g = grad[l];

@@ -48,7 +48,7 @@ public record ClientRunner(ModelSpec model, ParamLayout layout, LocalTraining lo
         ClientState state = in.personal() == null ? work.state() : policy.dropShared(work.state(), layout);
         float[] start = policy.startWeights(in.global(), state, layout);
         long trainingSeed = Seeds.derive(seed, Streams.LOCAL_TRAINING, in.round(), id);
-        ClientUpdate update = LocalTrainer.train(model, start, train, local, trainingSeed, in.program(), state, work.workFraction());
+        ClientUpdate update = LocalTrainer.train(model, start, train, local.atRound(in.round()), trainingSeed, in.program(), state, work.workFraction());
         ClientState kept = policy.isPersonalised() ? policy.keep(update.weights(), update.state(), layout) : update.state();
 
         double localLoss = Double.NaN;
