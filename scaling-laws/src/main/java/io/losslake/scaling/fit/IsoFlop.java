@@ -7,12 +7,25 @@ import java.util.TreeMap;
 
 /**
  * Hoffmann et al.'s Approach 2: for each FLOP budget trained at several model sizes, fit a parabola
- * to loss against log N and take its vertex as the budget's optimal N (and D = C / (6 N)); then fit
- * N_opt = k C^a (and D_opt) as straight lines in log-log space.
+ * to loss against log N and take its vertex as the budget's optimal N; its D is read off the
+ * budget's own runs (log D against log N is a straight line within a budget when the FLOPs per
+ * example are a power of N, as for a family of widths), or D = C / (6 N) when no D is given. Then
+ * N_opt = k C^a and D_opt = k C^b are straight lines in log-log space.
  */
 public final class IsoFlop {
-    /** One budget's parabola L = c0 + c1 log N + c2 (log N)^2 and its vertex. */
-    public record Budget(double flops, double[] coefficients, double optimalN, double optimalLoss, int sizes) {
+    /**
+     * One budget's parabola L = c0 + c1 log N + c2 (log N)^2 and its vertex.
+     *
+     * @param optimalD the examples D at the vertex
+     * @param minN     the smallest size trained at this budget
+     * @param maxN     the largest
+     */
+    public record Budget(double flops, double[] coefficients, double optimalN, double optimalLoss, int sizes, double optimalD, double minN,
+                         double maxN) {
+        /** Whether the vertex lies within the sizes trained (else it is extrapolated along the parabola). */
+        public boolean bracketed() {
+            return optimalN >= minN && optimalN <= maxN;
+        }
     }
 
     /**
@@ -35,9 +48,29 @@ public final class IsoFlop {
      * @throws IllegalArgumentException if fewer than two budgets have three or more sizes
      */
     public static Result fit(double[] flops, double[] n, double[] loss) {
+        double[] d = new double[n.length];
+        for (int i = 0; i < n.length; i++) {
+            d[i] = flops[i] / (6 * n[i]);
+        }
+        return fit(flops, n, d, loss);
+    }
+
+    /**
+     * @param examples per point, D: the examples its run trained on
+     * @see #fit(double[], double[], double[])
+     */
+    public static Result fit(double[] flops, double[] n, double[] examples, double[] loss) {
+        return fit(flops, n, examples, loss, 2);
+    }
+
+    /**
+     * @param minBudgets the fewest budgets with a parabola to accept (with one, the frontier's lines are NaN)
+     * @see #fit(double[], double[], double[], double[])
+     */
+    public static Result fit(double[] flops, double[] n, double[] examples, double[] loss, int minBudgets) {
         Map<Double, List<double[]>> byBudget = new TreeMap<>();
         for (int i = 0; i < flops.length; i++) {
-            byBudget.computeIfAbsent(flops[i], c -> new ArrayList<>()).add(new double[] {Math.log(n[i]), loss[i]});
+            byBudget.computeIfAbsent(flops[i], c -> new ArrayList<>()).add(new double[] {Math.log(n[i]), loss[i], Math.log(examples[i])});
         }
         List<Budget> budgets = new ArrayList<>();
         for (Map.Entry<Double, List<double[]>> e : byBudget.entrySet()) {
@@ -50,18 +83,22 @@ public final class IsoFlop {
                 continue; // no minimum inside: the sizes do not bracket the optimum
             }
             double vertex = -c[1] / (2 * c[2]);
-            budgets.add(new Budget(e.getKey(), c, Math.exp(vertex), c[0] + c[1] * vertex + c[2] * vertex * vertex, pts.size()));
+            double[] logN = pts.stream().mapToDouble(p -> p[0]).toArray();
+            double[] dLine = line(logN, pts.stream().mapToDouble(p -> p[2]).toArray());
+            budgets.add(new Budget(e.getKey(), c, Math.exp(vertex), c[0] + c[1] * vertex + c[2] * vertex * vertex, pts.size(),
+                    Math.exp(dLine[0] + dLine[1] * vertex), Math.exp(java.util.Arrays.stream(logN).min().orElseThrow()),
+                    Math.exp(java.util.Arrays.stream(logN).max().orElseThrow())));
+        }
+        if (budgets.size() < minBudgets) {
+            throw new IllegalArgumentException("IsoFLOP fits need at least " + (minBudgets == 1 ? "one budget" : minBudgets + " budgets")
+                    + " with three or more model sizes whose losses curve upward; found " + budgets.size() + ".");
         }
         if (budgets.size() < 2) {
-            throw new IllegalArgumentException("IsoFLOP fits need at least two budgets with three or more model sizes whose losses curve upward; found "
-                    + budgets.size() + ".");
+            return new Result(budgets, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         double[] logC = budgets.stream().mapToDouble(b -> Math.log(b.flops())).toArray();
         double[] logN = budgets.stream().mapToDouble(b -> Math.log(b.optimalN())).toArray();
-        double[] logD = new double[logC.length];
-        for (int i = 0; i < logC.length; i++) {
-            logD[i] = logC[i] - Math.log(6) - logN[i];
-        }
+        double[] logD = budgets.stream().mapToDouble(b -> Math.log(b.optimalD())).toArray();
         double[] lineN = line(logC, logN);
         double[] lineD = line(logC, logD);
         return new Result(budgets, lineN[1], Math.exp(lineN[0]), lineD[1], Math.exp(lineD[0]));
@@ -84,7 +121,7 @@ public final class IsoFlop {
     }
 
     /** Least-squares y = c0 + c1 x. */
-    static double[] line(double[] x, double[] y) {
+    public static double[] line(double[] x, double[] y) {
         double mx = 0;
         double my = 0;
         for (int i = 0; i < x.length; i++) {

@@ -95,6 +95,51 @@ public final class Plots {
         return f;
     }
 
+    /**
+     * A study's compute-optimal frontier against C (log-log): Approach 2's vertices with the fitted
+     * power law (dashed beyond the fitted budgets), and the held-out budget's observed optimum.
+     *
+     * @param quantity   "N" (optimal parameters), "D" (optimal examples) or "L" (optimal loss)
+     * @param heldBudget the held-out budget, or NaN
+     * @param heldValue  its observed value, or NaN
+     */
+    public static Figure frontier(String title, String quantity, io.losslake.scaling.fit.ScalingStudy.Approach2 a2, double heldBudget,
+                                  double heldValue) {
+        String label = switch (quantity) {
+            case "N" -> "compute-optimal parameters N_opt";
+            case "D" -> "compute-optimal examples D_opt";
+            default -> "compute-optimal loss L_opt";
+        };
+        Figure f = new Figure(title, "training FLOPs C", label, true, true);
+        double[] c = a2.fit().budgets().stream().mapToDouble(IsoFlop.Budget::flops).toArray();
+        double[] v = a2.fit().budgets().stream().mapToDouble(b -> switch (quantity) {
+            case "N" -> b.optimalN();
+            case "D" -> b.optimalD();
+            default -> b.optimalLoss();
+        }).toArray();
+        f.points("parabola vertices", c, v, 0);
+        double hi = Double.isNaN(heldBudget) ? max(c) : Math.max(max(c), heldBudget);
+        java.util.function.DoubleUnaryOperator law = switch (quantity) {
+            case "N" -> x -> a2.fit().scaleN() * Math.pow(x, a2.fit().exponentN());
+            case "D" -> x -> a2.fit().scaleD() * Math.pow(x, a2.fit().exponentD());
+            default -> a2::predictLoss;
+        };
+        double[] inside = Figure.grid(min(c), max(c), CURVE_POINTS, true);
+        f.line(String.format("fit: C^%.3f", switch (quantity) {
+            case "N" -> a2.fit().exponentN();
+            case "D" -> a2.fit().exponentD();
+            default -> a2.lossExponent().value();
+        }), inside, Arrays.stream(inside).map(law).toArray(), 2);
+        if (hi > max(c)) {
+            double[] beyond = Figure.grid(max(c), hi, CURVE_POINTS, true);
+            f.dashed("", beyond, Arrays.stream(beyond).map(law).toArray(), 2);
+        }
+        if (!Double.isNaN(heldValue)) {
+            f.points("held-out budget (observed)", new double[] {heldBudget}, new double[] {heldValue}, 1);
+        }
+        return f;
+    }
+
     /** Loss-to-loss: paired losses and the fitted shifted power law (dashed beyond the fitted range). */
     public static Figure lossToLoss(String title, String xName, String yName, double[] lx, double[] ly, LossToLoss.Map2 map,
                                     double[] heldX, double[] heldY) {
