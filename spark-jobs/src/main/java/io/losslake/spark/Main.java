@@ -10,6 +10,7 @@ import io.losslake.spark.cli.LossToLossCommand;
 import io.losslake.spark.cli.PartitionsCommand;
 import io.losslake.spark.cli.PipelineCommand;
 import io.losslake.spark.cli.PrepareCommand;
+import io.losslake.spark.cli.StudyCommand;
 import io.losslake.spark.cli.SweepCommand;
 import io.losslake.spark.runtime.UserInputException;
 import io.losslake.spark.runtime.Version;
@@ -22,7 +23,7 @@ import picocli.CommandLine.ParseResult;
 /** The {@code losslake} command line; {@code bin/losslake} and {@code spark-submit} both start here. */
 @Command(name = "losslake", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         subcommands = {PipelineCommand.class, PrepareCommand.class, PartitionsCommand.class, FederateCommand.class, CompareCommand.class,
-            FitCommand.class, LossToLossCommand.class, SweepCommand.class, BarrierCommand.class, BenchCommand.class,
+            FitCommand.class, LossToLossCommand.class, SweepCommand.class, StudyCommand.class, BarrierCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         description = {"Federated training simulations and scaling-law fits as Spark pipelines over a Delta lake.",
             "Run 'losslake <command> --help' for a command's options."})

@@ -57,13 +57,13 @@ class SweepFitTest {
                     long d = (long) (1e8 * Math.pow(2.7, j));
                     double loss = (p[0] + p[1] / Math.pow(n, p[3]) + p[2] / Math.pow(d, p[4])) * Math.exp(0.01 * (r.nextDouble() * 2 - 1));
                     rows.add(RowFactory.create("synthetic", "key-" + i + "-" + j, "r", law.getKey(), "m" + i, n, "ds", null, null, null, 1L, d,
-                            j + 1, d, 6.0 * n * d, "test", loss, null, now));
+                            j + 1, d, 6.0 * n * d, "test", loss, null, now, null, null, null));
                 }
             }
         }
         for (int k = 0; k < 3; k++) {
             rows.add(RowFactory.create("synthetic", "tiny" + k, "r", "tiny", "m", 1000L + k, "ds", null, null, null, 1L, 5000L, 1, 5000L,
-                    6e7 + k, "test", 2.0 - 0.1 * k, null, now));
+                    6e7 + k, "test", 2.0 - 0.1 * k, null, now, null, null, null));
         }
         spark.createDataFrame(rows, Tables.SWEEP_POINTS_SCHEMA).write().format("delta").save(lake.resolve("sweep_points").toString());
         return lake;
@@ -139,7 +139,7 @@ class SweepFitTest {
             double ly = 1.7 * Math.pow(lx - 1.2, 0.8) + 0.9;
             for (String[] side : new String[][] {{"train", Double.toString(lx)}, {"test", Double.toString(ly)}}) {
                 rows.add(RowFactory.create("s", "run" + i, "r", "centralised", "m", 1000L, "ds", null, null, null, 1L, 100L, 1, 100L * (i + 1),
-                        1e9 * Math.pow(2, i), side[0], Double.parseDouble(side[1]), null, now));
+                        1e9 * Math.pow(2, i), side[0], Double.parseDouble(side[1]), null, now, null, null, null));
             }
         }
         spark.createDataFrame(rows, Tables.SWEEP_POINTS_SCHEMA).write().format("delta").save(lake.resolve("sweep_points").toString());
@@ -286,7 +286,7 @@ class SweepFitTest {
                 """);
         Cli sweep = Cli.run("sweep", "--config", config.toString(), "--lake", lake.toString());
         assertThat(sweep.status()).as(sweep.err()).isZero();
-        assertThat(sweep.out()).contains("8 runs in the grid, 0 already done, 8 to go", "[8/8]", "ETA");
+        assertThat(sweep.out()).contains("8 runs in the grid design, 0 already done, 8 to go", "[8/8]", "ETA");
         List<Row> points = spark.read().format("delta").load(lake.resolve("sweep_points").toString()).collectAsList();
         // x (train, test, rotated): 4 centralised runs x 3 checkpoints; federated rounds carry 2 x 4 x 16 = 128 examples,
         // so budget 1024 checkpoints at rounds 2, 4, 8 but budget 256 (rounds 1, 1, 2) has only 2 distinct checkpoints
@@ -305,5 +305,88 @@ class SweepFitTest {
         Cli bad = Cli.run("sweep", "--config", dir.resolve("nope.yaml").toString(), "--lake", lake.toString());
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("nope.yaml does not exist");
+    }
+
+    @Test
+    void anIsoflopSweepSpendsEachBudgetExactlyAndStudyReadsIt() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data-iso"));
+        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 400, 6, 4, 1), true);
+        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 100, 6, 4, 2), true);
+        Path lake = dir.resolve("lake-iso");
+        assertThat(Cli.run("prepare", "--input", data.toString(), "--dataset", "tiny", "--scheme", "iid", "--clients", "4", "--plan", "tiny-iid",
+                "--lake", lake.toString()).status()).isZero();
+        Path config = dir.resolve("iso.yaml");
+        Files.writeString(config, """
+                name: iso
+                dataset: tiny
+                design: isoflop
+                compute-budgets: [1e6, 3e6, 1e7]
+                models: [mlp:1, mlp:2, mlp:4, mlp:8, mlp:16]
+                examples-per-param: [1, 200]
+                seeds: [1, 2]
+                checkpoints: 2
+                batch-size: 16
+                optimizer: adam
+                lr: 0.01
+                schedule: cosine
+                eval-sample: 50
+                """);
+        Cli sweep = Cli.run("sweep", "--config", config.toString(), "--lake", lake.toString());
+        assertThat(sweep.status()).as(sweep.err()).isZero();
+        assertThat(sweep.out()).contains("in the isoflop design", "cosine to 0.1x", "C=1.00e+07");
+        List<Row> finals = spark.read().format("delta").load(lake.resolve("sweep_points").toString())
+                .where("final AND eval_set = 'test'").collectAsList();
+        assertThat(finals).isNotEmpty();
+        java.util.Set<Double> budgets = new java.util.TreeSet<>();
+        for (Row r : finals) {
+            ModelSpec model = ModelSpec.parse(r.getAs("model"), 36, 4);
+            double perExample = Simulation.trainingFlopsPerExample(model);
+            double c = r.<Double>getAs("flop_budget");
+            budgets.add(c);
+            // every run of a budget spends it, to within half an example's FLOPs, by the same accounting as its flops column
+            assertThat(Math.abs(r.<Double>getAs("flops") - c)).isLessThanOrEqualTo(perExample / 2);
+            assertThat(r.<Long>getAs("examples")).isEqualTo(Math.round(c / perExample)).isEqualTo(r.<Long>getAs("data_budget"));
+            double ratio = (double) r.<Long>getAs("examples") / r.<Long>getAs("params");
+            assertThat(ratio).isBetween(1.0, 200.0);
+            assertThat(r.<Double>getAs("lr")).isEqualTo(0.01);
+        }
+        assertThat(budgets).containsExactly(1e6, 3e6, 1e7);
+        // each run has one final point per eval set, and its earlier checkpoint is not final
+        long runs = finals.stream().map(r -> r.<String>getAs("run_key")).distinct().count();
+        assertThat(finals).hasSize((int) runs);
+        assertThat(spark.read().format("delta").load(lake.resolve("sweep_points").toString()).where("NOT final AND eval_set = 'test'").count())
+                .isEqualTo(runs);
+        assertThat(runs % 2).isZero(); // two seeds of every (budget, size)
+
+        Cli study = Cli.run("study", "--sweep", "iso", "--hold-out", "none", "--bootstrap", "20", "--lake", lake.toString());
+        assertThat(study.out()).as(study.err()).contains("== study iso, centralised", "Approach 3");
+        List<Row> fits = spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).collectAsList();
+        assertThat(fits.stream().map(r -> r.<String>getAs("form")).sorted().toList()).containsExactly("chinchilla", "isoflop");
+
+        // the same sweep edited (another peak rate) cannot add its runs beside the old ones
+        long rows = spark.read().format("delta").load(lake.resolve("sweep_points").toString()).count();
+        Files.writeString(config, Files.readString(config).replace("lr: 0.01", "lr: 0.02"));
+        Cli edited = Cli.run("sweep", "--config", config.toString(), "--lake", lake.toString());
+        assertThat(edited.status()).isEqualTo(2);
+        assertThat(edited.err()).contains("already holds " + runs + " run(s) of sweep 'iso' that this file no longer describes");
+        assertThat(spark.read().format("delta").load(lake.resolve("sweep_points").toString()).count()).isEqualTo(rows);
+
+        Path grid = dir.resolve("iso-grid.yaml");
+        Files.writeString(grid, "name: g\ndataset: tiny\ndesign: isoflop\ndata-budgets: [100]\nmodels: [mlp:4]\n");
+        Cli bad = Cli.run("sweep", "--config", grid.toString(), "--lake", lake.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("design: isoflop takes compute-budgets (FLOPs), not data-budgets").doesNotContain("\tat ");
+        Path narrow = dir.resolve("iso-narrow.yaml");
+        Files.writeString(narrow, "name: n\ndataset: tiny\ndesign: isoflop\ncompute-budgets: [1e6]\nmodels: [mlp:4, mlp:8]\n");
+        bad = Cli.run("sweep", "--config", narrow.toString(), "--lake", lake.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("compute budget 1.00e+06 keeps 2 model(s)", "needs at least 3");
+        bad = Cli.run("study", "--sweep", "nope", "--lake", lake.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--sweep nope has no rows", "[iso]");
+        bad = Cli.run("study", "--sweep", "iso", "--hold-out", "first", "--lake", lake.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("Invalid --hold-out 'first': expected largest or none.");
+        assertThat(spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).count()).isEqualTo(fits.size());
     }
 }

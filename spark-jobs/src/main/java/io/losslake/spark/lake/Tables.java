@@ -171,7 +171,10 @@ public final class Tables {
             col("eval_set", DataTypes.StringType, "which loss: train (running mean of minibatch losses since the last checkpoint), test, or a shifted test set"),
             col("loss", DataTypes.DoubleType, "mean cross-entropy, nats"),
             col("accuracy", DataTypes.DoubleType, "accuracy on the eval set (null for train)"),
-            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"),
+            col("flop_budget", DataTypes.DoubleType, "isoflop design: the compute budget C the run belongs to (null in a grid)"),
+            col("lr", DataTypes.DoubleType, "the run's peak learning rate (the sweep's lr under its lr-scaling rule)"),
+            col("final", DataTypes.BooleanType, "true on the run's last checkpoint, the one its schedule ends at"));
 
     public static final StructType SCALING_FITS_SCHEMA = schema(
             col("run_id", DataTypes.StringType, "the fit run"),

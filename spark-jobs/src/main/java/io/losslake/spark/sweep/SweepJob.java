@@ -96,11 +96,28 @@ public final class SweepJob {
             lake.read(Tables.SWEEP_POINTS).where(col("sweep").equalTo(sweep.name())).select("run_key").distinct().collectAsList()
                     .forEach(r -> done.add(r.getString(0)));
         }
-        List<SweepSpec.SweepRun> all = sweep.runs();
+        if (sweep.design().isoflop()) {
+            try {
+                sweep.checkIsoflop(features, classes, file.toString());
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+        }
+        List<SweepSpec.SweepRun> all = sweep.runs(features, classes);
+        if (sweep.design().isoflop()) {
+            Set<String> wanted = new HashSet<>();
+            all.forEach(r -> wanted.add(r.key(sweep.dataset())));
+            long stale = done.stream().filter(k -> !wanted.contains(k)).count();
+            if (stale > 0) {
+                throw new UserInputException(file + ": the lake already holds " + stale + " run(s) of sweep '" + sweep.name()
+                        + "' that this file no longer describes (its budgets, models or settings changed); give the sweep a new name, "
+                        + "so that a study never mixes the two.");
+            }
+        }
         List<SweepSpec.SweepRun> pending = all.stream().filter(r -> !done.contains(r.key(sweep.dataset()))).toList();
         String runId = RunLog.newRunId(startedAt);
-        out.printf("losslake sweep %s: run %s, %d runs in the grid, %d already done, %d to go; dataset %s%n", sweep.name(), runId, all.size(),
-                all.size() - pending.size(), pending.size(), sweep.dataset());
+        out.printf("losslake sweep %s: run %s, %d runs in the %s design, %d already done, %d to go; dataset %s; learning rate %s%n", sweep.name(), runId,
+                all.size(), sweep.design().kind(), all.size() - pending.size(), pending.size(), sweep.dataset(), sweep.schedule());
         out.flush();
         if (pending.isEmpty()) {
             return 0;
@@ -244,7 +261,8 @@ public final class SweepJob {
             io.losslake.spark.runtime.Faults.maybeFail("sweep", run.key(sweep.dataset()).hashCode());
             long[] at = CentralisedTraining.logSpaced(run.budget(), sweep.checkpoints(), sweep.batchSize());
             return CentralisedTraining.run(ModelSpec.parse(run.model(), features, classes),
-                    new LocalTraining(1, 0, sweep.batchSize(), sweep.optimizer(), sweep.trainer()), train.value(), at, run.seed(), evals.value());
+                    new LocalTraining(1, 0, sweep.batchSize(), sweep.optimizerOf(run), sweep.trainer(), sweep.schedule()), train.value(), at,
+                    run.seed(), evals.value());
         }
     }
 
@@ -260,7 +278,8 @@ public final class SweepJob {
             checkpointRounds.add((int) Math.max(1, Math.min(rounds, Math.ceil((double) w / perRound))));
         }
         RunSettings settings = new RunSettings(rounds, run.mode().clientsPerRound(),
-                new LocalTraining(1, run.mode().localSteps(), sweep.batchSize(), sweep.optimizer(), sweep.trainer()), run.mode().strategy(),
+                new LocalTraining(1, run.mode().localSteps(), sweep.batchSize(), sweep.optimizerOf(run), sweep.trainer(), sweep.schedule().over(rounds)),
+                run.mode().strategy(),
                 run.mode().strategyOptions(), LayerPolicy.SHARE_ALL, 0, 0, false, 0, 1, 0, rounds, run.seed());
         List<CentralisedTraining.Checkpoint> out = new ArrayList<>();
         long[] seen = {0};
@@ -301,20 +320,22 @@ public final class SweepJob {
             double flops = flopsPerExample * c.examples();
             Object[] common = {sweep.name(), run.key(sweep.dataset()), runId, run.mode().kind(), run.model(), model.parameterCount(),
                 sweep.dataset(), run.mode().plan(), run.mode().strategy(), heterogeneity, run.seed(), run.budget(), k + 1, c.examples(), flops};
-            rows.add(row(common, "train", c.trainLoss(), Double.NaN, now));
+            Object[] tail = {run.flopBudget() > 0 ? run.flopBudget() : null, run.lr(), k == checkpoints.size() - 1};
+            rows.add(row(common, "train", c.trainLoss(), Double.NaN, now, tail));
             for (Map.Entry<String, Evaluation> e : c.evals().entrySet()) {
-                rows.add(row(common, e.getKey(), e.getValue().loss(), e.getValue().accuracy(), now));
+                rows.add(row(common, e.getKey(), e.getValue().loss(), e.getValue().accuracy(), now, tail));
             }
         }
         return rows;
     }
 
-    private static Row row(Object[] common, String evalSet, double loss, double accuracy, Timestamp now) {
-        Object[] values = java.util.Arrays.copyOf(common, common.length + 4);
+    private static Row row(Object[] common, String evalSet, double loss, double accuracy, Timestamp now, Object[] tail) {
+        Object[] values = java.util.Arrays.copyOf(common, common.length + 4 + tail.length);
         values[common.length] = evalSet;
         values[common.length + 1] = Rows.nullable(loss);
         values[common.length + 2] = Rows.nullable(accuracy);
         values[common.length + 3] = now;
+        System.arraycopy(tail, 0, values, common.length + 4, tail.length);
         return RowFactory.create(values);
     }
 
@@ -335,8 +356,8 @@ public final class SweepJob {
             double elapsed = (System.nanoTime() - start) / 1e9;
             double eta = elapsed / n * (total - n);
             Evaluation test = last.evals().values().iterator().next();
-            out.printf("[%d/%d] %-11s %-10s D=%-7d seed %d: train loss %.4f, %s loss %.4f acc %.4f (%.1f s)  ETA %s%n", n, total, run.mode().kind(),
-                    run.model(), run.budget(), run.seed(), last.trainLoss(), last.evals().keySet().iterator().next(), test.loss(), test.accuracy(),
+            out.printf("[%d/%d] %-11s %-10s %sD=%-7d seed %d: train loss %.4f, %s loss %.4f acc %.4f (%.1f s)  ETA %s%n", n, total, run.mode().kind(),
+                    run.model(), run.flopBudget() > 0 ? String.format("C=%.3g ", run.flopBudget()) : "", run.budget(), run.seed(), last.trainLoss(), last.evals().keySet().iterator().next(), test.loss(), test.accuracy(),
                     seconds, formatDuration(eta));
             out.flush();
         }
