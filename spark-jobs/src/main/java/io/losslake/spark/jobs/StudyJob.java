@@ -109,6 +109,9 @@ public final class StudyJob {
             settings.computeIfAbsent(key, k -> new ArrayList<>()).add(new ScalingStudy.Point(r.getDouble(3), r.getLong(4), r.getLong(5),
                     r.getDouble(6), r.getLong(7)));
         }
+        // the bootstrap draws by position: a fixed order makes a study's intervals the same whatever order the files come in
+        settings.values().forEach(points -> points.sort(java.util.Comparator.comparingDouble(ScalingStudy.Point::budget)
+                .thenComparingDouble(ScalingStudy.Point::n).thenComparingLong(ScalingStudy.Point::seed).thenComparingDouble(ScalingStudy.Point::loss)));
         String runId = RunLog.newRunId(startedAt);
         ScalingStudy.Options options = new ScalingStudy.Options(request.bootstrap(), request.seed(), request.level(), request.holdOut());
         List<Setting> done = new ArrayList<>();
@@ -261,7 +264,7 @@ public final class StudyJob {
         double[] c = points.stream().mapToDouble(ScalingStudy.Point::budget).toArray();
         double[] n = points.stream().mapToDouble(ScalingStudy.Point::n).toArray();
         double[] l = points.stream().mapToDouble(ScalingStudy.Point::loss).toArray();
-        FitJob.write(request.plots(), Plots.isoFlop("IsoFLOP profiles, " + request.sweep() + " " + s.label(), a2.fit(), c, n, l), "isoflop-" + slug);
+        FitJob.write(request.plots(), Plots.isoFlop("IsoFLOP profiles, " + s.label(), a2.fit(), c, n, l), "isoflop-" + slug);
         ScalingStudy.HeldOut h = s.result().heldOut();
         double hb = h == null ? Double.NaN : h.budget();
         FitJob.write(request.plots(), Plots.frontier("N_opt(C), " + s.label(), "N", a2, hb, h == null ? Double.NaN : h.observedN()),
