@@ -258,14 +258,20 @@ class SweepFitTest {
         return out;
     }
 
-    @Test
-    void aSweepRecordsExactNdcAtItsCheckpointsAndSkipsFinishedRunsWhenRerun() throws IOException {
-        Path data = Files.createDirectories(dir.resolve("data"));
+    /** A lake with the dataset 'tiny' (400 training images of 6x6 pixels, 4 classes) and its IID plan 'tiny-iid' of 4 clients. */
+    static Path tinyLake(String name) throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data-" + name));
         IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 400, 6, 4, 1), true);
         IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 100, 6, 4, 2), true);
-        Path lake = dir.resolve("lake-sweep");
+        Path lake = dir.resolve("lake-" + name);
         assertThat(Cli.run("prepare", "--input", data.toString(), "--dataset", "tiny", "--scheme", "iid", "--clients", "4", "--plan", "tiny-iid",
                 "--lake", lake.toString()).status()).isZero();
+        return lake;
+    }
+
+    @Test
+    void aSweepRecordsExactNdcAtItsCheckpointsAndSkipsFinishedRunsWhenRerun() throws IOException {
+        Path lake = tinyLake("sweep");
         Path config = dir.resolve("sweep.yaml");
         Files.writeString(config, """
                 name: t
@@ -309,12 +315,7 @@ class SweepFitTest {
 
     @Test
     void anIsoflopSweepSpendsEachBudgetExactlyAndStudyReadsIt() throws IOException {
-        Path data = Files.createDirectories(dir.resolve("data-iso"));
-        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 400, 6, 4, 1), true);
-        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 100, 6, 4, 2), true);
-        Path lake = dir.resolve("lake-iso");
-        assertThat(Cli.run("prepare", "--input", data.toString(), "--dataset", "tiny", "--scheme", "iid", "--clients", "4", "--plan", "tiny-iid",
-                "--lake", lake.toString()).status()).isZero();
+        Path lake = tinyLake("iso");
         Path config = dir.resolve("iso.yaml");
         Files.writeString(config, """
                 name: iso
