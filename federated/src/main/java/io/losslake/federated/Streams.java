@@ -18,6 +18,12 @@ public final class Streams {
     public static final long DECOMPOSITION_SAMPLE = 7;
     /** The test examples barriers are measured on, the clients they compare each round, the random cumulative order. */
     public static final long BARRIERS = 8;
+    /** Each client's distillation (initial images, embedding networks, real batches, augmentation), keyed by client id. */
+    public static final long DISTILL = 9;
+    /** The random-real baseline's draw of each client's examples, keyed by client id. */
+    public static final long DISTILL_BASELINE = 10;
+    /** The evaluation networks trained on synthetic sets, keyed by evaluation seed. */
+    public static final long DISTILL_EVAL = 11;
 
     private Streams() {
     }

@@ -3,6 +3,7 @@ package io.losslake.spark;
 import io.losslake.spark.bench.BenchCommand;
 import io.losslake.spark.cli.BarrierCommand;
 import io.losslake.spark.cli.CompareCommand;
+import io.losslake.spark.cli.DistillCommand;
 import io.losslake.spark.cli.ConfigFile;
 import io.losslake.spark.cli.FederateCommand;
 import io.losslake.spark.cli.FitCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.ParseResult;
 /** The {@code losslake} command line; {@code bin/losslake} and {@code spark-submit} both start here. */
 @Command(name = "losslake", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         subcommands = {PipelineCommand.class, PrepareCommand.class, PartitionsCommand.class, FederateCommand.class, CompareCommand.class,
-            FitCommand.class, LossToLossCommand.class, SweepCommand.class, StudyCommand.class, BarrierCommand.class, BenchCommand.class,
+            FitCommand.class, LossToLossCommand.class, SweepCommand.class, StudyCommand.class, BarrierCommand.class, DistillCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         description = {"Federated training simulations and scaling-law fits as Spark pipelines over a Delta lake.",
             "Run 'losslake <command> --help' for a command's options."})

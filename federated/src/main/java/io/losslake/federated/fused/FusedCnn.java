@@ -60,6 +60,7 @@ public final class FusedCnn extends FusedBase {
     private float[] dcol2;
     private float[] dp1;
     private float[] dz1;
+    private float[] dcol1 = new float[0];
     /**
      * conv2's weights and their gradient with the columns in im2col2's order [out, kh, kw, in]
      * (DL4J's W is [out, in, kh, kw]): a window row of the channel-last maps is then one contiguous
@@ -132,11 +133,43 @@ public final class FusedCnn extends FusedBase {
         double value = dense.forwardBackward(params, labels, batch, true);
         input = x;
         for (int from = 0; from < batch; from += BLOCK) {
-            backward(from, Math.min(BLOCK, batch - from), from == 0);
+            backward(from, Math.min(BLOCK, batch - from), from == 0, dense.delta[0], null);
         }
         input = null;
         permuteW2(dw2t, params.grad[W2], false);
         return value;
+    }
+
+    /** Values per example that {@link #features} returns: conv2's pooled maps, flattened as channel, row, column. */
+    public int featureCount() {
+        return flattened;
+    }
+
+    /**
+     * The convolutional embedding of a batch: the pooled conv2 maps the dense layers read, [batch,
+     * featureCount()] in an array the network reuses (distribution matching's embedding, the
+     * network without its classifier).
+     */
+    public float[] features(float[] x, int batch) {
+        convolutions(x, batch);
+        return dense.input();
+    }
+
+    /**
+     * The input gradient of the embedding: after {@link #features}(x, batch) on the same batch,
+     * writes dx [batch, side * side] = J^T dFeatures, J the Jacobian of the features with respect to
+     * the pixels. Overwrites the convolutions' weight gradients on the way.
+     */
+    public void featuresInputGradient(float[] dFeatures, int batch, float[] dx) {
+        Arrays.fill(dx, 0, batch * side * side, 0f);
+        for (int from = 0; from < batch; from += BLOCK) {
+            backward(from, Math.min(BLOCK, batch - from), from == 0, dFeatures, dx);
+        }
+    }
+
+    /** Replaces every weight (flat, DL4J's order), e.g. by a fresh draw; optimiser state is untouched. */
+    public void load(float[] weights) {
+        params.load(weights);
     }
 
     @Override
@@ -274,8 +307,7 @@ public final class FusedCnn extends FusedBase {
      * conv1's kept from the forward pass; ReLU's mask is read from the pooled maxima (a window's
      * gradient passes where its maximum, the ReLU output, is positive).
      */
-    private void backward(int from, int n, boolean first) {
-        float[] dInput = dense.delta[0];
+    private void backward(int from, int n, boolean first, float[] dInput, float[] dx) {
         float[] pooled2 = dense.input();
         int rows2 = n * o2 * o2;
         Arrays.fill(dz2, 0, rows2 * c2, 0f);
@@ -313,6 +345,28 @@ public final class FusedCnn extends FusedBase {
             dz1[arg1[base + i]] += Relu.masked(p1[base + i], dp1[i]);
         }
         weightGradient(dz1, rows1, c1, col1[from / BLOCK], KK, params.grad[W1], params.grad[B1], first);
+        if (dx != null) {
+            // dcol1 = dz1 W1, then col2im onto the block's images
+            if (dcol1.length < rows1 * KK) {
+                dcol1 = new float[rows1 * KK];
+            }
+            Blas.gemm(false, false, rows1, KK, c1, 1f, dz1, c1, params.value[W1], KK, 0f, dcol1, KK);
+            int r = 0;
+            for (int s = 0; s < n; s++) {
+                int image = (from + s) * side * side;
+                for (int oh = 0; oh < o1; oh++) {
+                    for (int ow = 0; ow < o1; ow++, r++) {
+                        int src = r * KK;
+                        for (int kh = 0; kh < K; kh++) {
+                            int to = image + (oh + kh) * side + ow;
+                            for (int kw = 0; kw < K; kw++) {
+                                dx[to + kw] += dcol1[src + kh * K + kw];
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** dW [out, width] (+)= dz^T col and db (+)= column sums of dz, for dz [rows, out]; {@code first} overwrites. */

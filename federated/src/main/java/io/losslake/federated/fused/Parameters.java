@@ -99,6 +99,16 @@ final class Parameters {
     }
 
     /** w -= scale * direction, block by block; direction is flat in DL4J's order. */
+    /** Replaces every value by {@code weights} (flat); the optimiser's state is left as it is. */
+    void load(float[] weights) {
+        if (weights.length != total) {
+            throw new IllegalArgumentException(weights.length + " weights for " + total + " parameters");
+        }
+        for (int b = 0; b < value.length; b++) {
+            System.arraycopy(weights, offset[b], value[b], 0, value[b].length);
+        }
+    }
+
     void shift(float[] direction, float scale) {
         if (direction.length != total) {
             throw new IllegalArgumentException("a shift of " + direction.length + " values for " + total + " parameters");

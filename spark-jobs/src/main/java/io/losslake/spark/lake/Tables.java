@@ -23,6 +23,8 @@ public final class Tables {
     public static final String SWEEP_POINTS = "sweep_points";
     public static final String SCALING_FITS = "scaling_fits";
     public static final String BARRIERS = "barriers";
+    public static final String SYNTHETIC_EXAMPLES = "synthetic_examples";
+    public static final String DISTILL_EVALS = "distill_evals";
 
     public static final StructType RUNS_SCHEMA = schema(
             col("run_id", DataTypes.StringType, "unique id of the run, yyyyMMdd-HHmmss-<6 hex>"),
@@ -221,6 +223,30 @@ public final class Tables {
             col("error_second", DataTypes.DoubleType, "the second model's error (%)"),
             col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
 
+    public static final StructType SYNTHETIC_EXAMPLES_SCHEMA = schema(
+            col("run_id", DataTypes.StringType, "the distill run that made the example"),
+            col("partition_id", DataTypes.StringType, "the partition plan whose client it condenses"),
+            col("client_id", DataTypes.IntegerType, "the client whose data it condenses"),
+            col("method", DataTypes.StringType, "dm (distribution matching) or random (random real examples, the baseline)"),
+            col("label", DataTypes.IntegerType, "its class"),
+            col("position", DataTypes.IntegerType, "0-based index among the client's examples of its class"),
+            col("features", DataTypes.createArrayType(DataTypes.FloatType, false), "the image, row-major, in the units of the examples table (distilled pixels may leave their range)"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
+    public static final StructType DISTILL_EVALS_SCHEMA = schema(
+            col("run_id", DataTypes.StringType, "the distill run"),
+            col("partition_id", DataTypes.StringType, "its partition plan"),
+            col("method", DataTypes.StringType, "how the training set was made: dm, or random (random real examples of the same per-class budget)"),
+            col("clients", DataTypes.IntegerType, "clients whose sets were joined into the training set (the one-shot server's union)"),
+            col("train_examples", DataTypes.IntegerType, "examples in the training set"),
+            col("transmitted_floats", DataTypes.LongType, "values the clients upload to send it: examples x (features + 1 label)"),
+            col("eval_model", DataTypes.StringType, "the network trained from scratch on it, e.g. cnn:32,64/128"),
+            col("eval_seed", DataTypes.IntegerType, "which initialisation and batch order (0, 1, ...)"),
+            col("eval_epochs", DataTypes.IntegerType, "epochs of training on the set"),
+            col("test_accuracy", DataTypes.DoubleType, "its accuracy on the test split"),
+            col("test_loss", DataTypes.DoubleType, "its mean cross-entropy (nats) on the test split"),
+            col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
+
     private Tables() {
     }
 
@@ -238,13 +264,15 @@ public final class Tables {
             case SWEEP_POINTS -> SWEEP_POINTS_SCHEMA;
             case SCALING_FITS -> SCALING_FITS_SCHEMA;
             case BARRIERS -> BARRIERS_SCHEMA;
+            case SYNTHETIC_EXAMPLES -> SYNTHETIC_EXAMPLES_SCHEMA;
+            case DISTILL_EVALS -> DISTILL_EVALS_SCHEMA;
             default -> throw new IllegalArgumentException("no table " + table);
         };
     }
 
     public static List<String> names() {
         return List.of(RUNS, ROUND_METRICS, CLIENT_METRICS, CLIENT_STATE, CHECKPOINTS, EXAMPLES, PARTITIONS, PARTITION_STATS,
-                SWEEP_POINTS, SCALING_FITS, BARRIERS);
+                SWEEP_POINTS, SCALING_FITS, BARRIERS, SYNTHETIC_EXAMPLES, DISTILL_EVALS);
     }
 
     private static StructField col(String name, DataType type, String comment) {

@@ -1,0 +1,95 @@
+package io.losslake.spark.cli;
+
+import io.losslake.spark.jobs.DistillJob;
+import io.losslake.spark.jobs.DistillRequest;
+import io.losslake.spark.runtime.LakeSession;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code losslake distill}: parses the options and hands them to {@link DistillJob}. */
+@Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Dataset distillation per simulated client, one Spark task per client: each client condenses its examples into --ipc",
+            "synthetic images per class by distribution matching (Zhao & Bilen, WACV 2023: fresh random embedding networks, the",
+            "class means of real and synthetic embeddings matched under a shared differentiable augmentation), or keeps --ipc",
+            "random real ones (--method random). The sets go to synthetic_examples with a PNG grid per client; networks trained",
+            "from scratch on the union of the sets (the one-shot server) are evaluated on the test split against random real",
+            "examples of the same budget, into distill_evals. A plan of one client is centralised distillation."})
+public final class DistillCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--plan", required = true, paramLabel = "ID", description = "The partition plan whose clients are condensed.")
+    String plan;
+
+    @Option(names = "--method", defaultValue = "dm", paramLabel = "M", description = "dm (distribution matching) or random (random real examples). Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--ipc", defaultValue = "10", paramLabel = "K", description = "Synthetic images per class per client. Default: ${DEFAULT-VALUE}.")
+    int ipc;
+
+    @Option(names = "--iterations", defaultValue = "1000", paramLabel = "N", description = "DM steps on the images (the paper runs 20000). Default: ${DEFAULT-VALUE}.")
+    int iterations;
+
+    @Option(names = "--real-batch", defaultValue = "256", paramLabel = "B", description = "Real images per class per DM step. Default: ${DEFAULT-VALUE}.")
+    int realBatch;
+
+    @Option(names = "--image-lr", defaultValue = "1.0", paramLabel = "LR", description = "SGD rate on the (normalised) synthetic pixels. Default: ${DEFAULT-VALUE}.")
+    double imageLr;
+
+    @Option(names = "--momentum", defaultValue = "0.5", paramLabel = "MU", description = "SGD momentum on the pixels. Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--init", defaultValue = "real", paramLabel = "FROM", description = "Initial images: real (random real ones of the class) or noise. Default: ${DEFAULT-VALUE}.")
+    String init;
+
+    @Option(names = "--embed-channels", defaultValue = "32,64", paramLabel = "C1,C2",
+            description = "The random embedding network's two convolutions. Default: ${DEFAULT-VALUE}.")
+    String embedChannels;
+
+    @Option(names = "--no-augment", negatable = false, description = "No Siamese augmentation (DSA) in DM.")
+    boolean noAugment;
+
+    @Option(names = "--eval-model", defaultValue = "cnn:32,64/128", paramLabel = "MODEL",
+            description = "The network trained from scratch on the sets, mlp:... or cnn... Default: ${DEFAULT-VALUE}.")
+    String evalModel;
+
+    @Option(names = "--eval-epochs", defaultValue = "300", paramLabel = "E",
+            description = "Its epochs on the set (DC's protocol: 300; DM's code: 1000). Default: ${DEFAULT-VALUE}.")
+    int evalEpochs;
+
+    @Option(names = "--eval-seeds", defaultValue = "3", paramLabel = "N", description = "Evaluation networks per set; 0: no evaluation. Default: ${DEFAULT-VALUE}.")
+    int evalSeeds;
+
+    @Option(names = "--no-baseline", negatable = false, description = "Skip the random-real baseline.")
+    boolean noBaseline;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of every draw. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--plots", defaultValue = "distill-plots", paramLabel = "DIR",
+            description = "Folder of the PNG image grids (a row per class), one per client for the first 64. Default: ${DEFAULT-VALUE}.")
+    Path plots;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option values.")
+    Path config;
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Override
+    public Integer call() {
+        DistillRequest request = new DistillRequest(plan, method, ipc, iterations, realBatch, imageLr, momentum, init, embedChannels, !noAugment,
+                evalModel, evalEpochs, evalSeeds, !noBaseline, seed, plots);
+        DistillJob.check(request); // before Spark starts
+        try (LakeSession session = sparkOptions.open("losslake distill")) {
+            DistillJob.run(sparkOptions.lake(session), request, spec.commandLine().getOut());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,103 @@
+package io.losslake.spark.jobs;
+
+import io.losslake.federated.distill.DistributionMatching;
+import io.losslake.federated.distill.Distiller;
+import io.losslake.federated.distill.DmSettings;
+import io.losslake.federated.distill.RandomReal;
+import io.losslake.federated.distill.SyntheticTraining;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-client dataset distillation ({@code losslake distill}); each component is the option of the same name.
+ *
+ * @param plan          the partition plan whose clients are condensed
+ * @param method        {@code dm} or {@code random}
+ * @param embedChannels the random embedding network's convolutions, e.g. 32,64
+ * @param evalModel     the network trained on the union of the sets, e.g. cnn:32,64/128
+ * @param evalSeeds     how many such networks (initialisations); 0 skips the evaluation
+ * @param baseline      also evaluate random real examples of the same per-class budget
+ * @param plots         folder of the image grids, or null for none
+ */
+public record DistillRequest(String plan, String method, int ipc, int iterations, int realBatch, double imageLr, double momentum, String init,
+                             String embedChannels, boolean augment, String evalModel, int evalEpochs, int evalSeeds, boolean baseline, long seed,
+                             Path plots) {
+    public static final List<String> METHODS = List.of("dm", "random");
+    /** Image grids are drawn for at most this many clients (the first ones). */
+    public static final int GRIDS = 64;
+
+    /** @throws IllegalArgumentException one sentence on the first bad option */
+    public void check() {
+        if (plan == null || plan.isBlank()) {
+            throw new IllegalArgumentException("distill needs --plan: the partition plan whose clients are condensed ('losslake partitions list' shows them).");
+        }
+        distiller();
+        training();
+        if (evalSeeds < 0) {
+            throw new IllegalArgumentException("Invalid --eval-seeds " + evalSeeds + ": expected a number of evaluation networks, 0 or more.");
+        }
+    }
+
+    public String methodName() {
+        return method == null ? "" : method.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public Distiller distiller() {
+        return switch (methodName()) {
+            case "dm" -> new DistributionMatching(dmSettings());
+            case "random" -> new RandomReal(ipc);
+            default -> throw new IllegalArgumentException("Invalid --method '" + method + "': expected one of " + String.join(", ", METHODS) + ".");
+        };
+    }
+
+    DmSettings dmSettings() {
+        return new DmSettings(ipc, iterations, realBatch, imageLr, momentum, init == null ? "" : init.trim().toLowerCase(Locale.ROOT), channels(),
+                augment);
+    }
+
+    private int[] channels() {
+        String[] parts = embedChannels == null ? new String[0] : embedChannels.split(",");
+        if (parts.length == 2) {
+            try {
+                int[] c = {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+                if (c[0] > 0 && c[1] > 0) {
+                    return c;
+                }
+            } catch (NumberFormatException e) {
+                // the message below
+            }
+        }
+        throw new IllegalArgumentException("Invalid --embed-channels '" + embedChannels + "': expected two positive channel counts such as 32,64.");
+    }
+
+    public SyntheticTraining training() {
+        return new SyntheticTraining(evalEpochs, 0.01, 256, true);
+    }
+
+    /** The request as the runs table stores it. */
+    public Map<String, Object> toConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("plan", plan);
+        c.put("method", methodName());
+        c.put("ipc", ipc);
+        if (methodName().equals("dm")) {
+            c.put("iterations", iterations);
+            c.put("real_batch", realBatch);
+            c.put("image_lr", imageLr);
+            c.put("momentum", momentum);
+            c.put("init", init);
+            c.put("embed_channels", embedChannels);
+            c.put("augment", augment);
+        }
+        c.put("eval_model", evalModel);
+        c.put("eval_epochs", evalEpochs);
+        c.put("eval_seeds", evalSeeds);
+        c.put("baseline", baseline);
+        c.put("seed", seed);
+        c.put("plots", plots == null ? null : plots.toString());
+        return c;
+    }
+}
