@@ -149,6 +149,32 @@ class DistillTest {
     }
 
     @Test
+    void theBaselineIsTheMethodsOwnStartAndTrajectoryMatchingRunsWithItsLearnedRate() {
+        // an image rate of ~0 leaves DM where it started: its images are then the baseline's, up to float rounding
+        Cli still = distill("--iterations", "1", "--image-lr", "1e-12", "--eval-seeds", "1", "--plots", dir.resolve("plots4").toString());
+        assertThat(still.status()).as(still.err()).isZero();
+        List<Row> rows = rows("synthetic_examples", runIdOf(still));
+        List<Row> dm = rows.stream().filter(r -> r.<String>getAs("method").equals("dm")).toList();
+        List<Row> random = rows.stream().filter(r -> r.<String>getAs("method").equals("random")).toList();
+        assertThat(dm).hasSameSizeAs(random);
+        for (int i = 0; i < dm.size(); i++) {
+            List<Float> a = dm.get(i).getList(dm.get(i).fieldIndex("features"));
+            List<Float> b = random.get(i).getList(random.get(i).fieldIndex("features"));
+            for (int k = 0; k < a.size(); k++) {
+                assertThat(a.get(k)).isCloseTo(b.get(k), org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+
+        Cli ast = distill("--method", "ast", "--iterations", "4", "--student", "8", "--experts", "1", "--expert-epochs", "1", "--max-start-epoch", "2",
+                "--syn-steps", "3", "--lr-lr", "1e-4", "--plots", dir.resolve("plots5").toString());
+        assertThat(ast.status()).as(ast.err()).isZero();
+        assertThat(ast.out()).contains("trajectory matching").contains("trained at its learned rate");
+        String runId = runIdOf(ast);
+        assertThat(rows("synthetic_examples", runId).stream().map(r -> r.<String>getAs("method")).distinct()).containsExactlyInAnyOrder("ast", "random");
+        assertThat(spark.read().format("delta").load(lake.resolve("distill_evals").toString()).where(col("run_id").equalTo(runId)).count()).isEqualTo(4);
+    }
+
+    @Test
     void aClassScarcerThanTheBudgetIsSaidAndKeptAsItIs() {
         Cli run = distill("--method", "random", "--ipc", "200", "--eval-seeds", "1", "--plots", dir.resolve("plots3").toString());
         assertThat(run.status()).as(run.err()).isZero();
@@ -170,7 +196,7 @@ class DistillTest {
         Map<String, Long> before = listing();
         Map<String[], String> cases = new java.util.LinkedHashMap<>();
         cases.put(new String[] {"--ipc", "0"}, "Invalid --ipc 0");
-        cases.put(new String[] {"--method", "mtt"}, "Invalid --method 'mtt': expected one of dm, random");
+        cases.put(new String[] {"--method", "mtt"}, "Invalid --method 'mtt': expected one of dm, ast, random");
         cases.put(new String[] {"--iterations", "0"}, "Invalid --iterations 0");
         cases.put(new String[] {"--init", "zeros"}, "expected real or noise");
         cases.put(new String[] {"--embed-channels", "8"}, "Invalid --embed-channels '8'");
@@ -179,6 +205,10 @@ class DistillTest {
         cases.put(new String[] {"--eval-epochs", "0"}, "Invalid --eval-epochs 0");
         cases.put(new String[] {"--eval-model", "transformer"}, "--eval-model 'transformer'");
         cases.put(new String[] {"--plan", "nope"}, "no partition plan 'nope'");
+        cases.put(new String[] {"--method", "ast", "--student", "wide"}, "Invalid --student 'wide'");
+        cases.put(new String[] {"--method", "ast", "--experts", "0"}, "Invalid --experts 0");
+        cases.put(new String[] {"--method", "ast", "--init", "herding"}, "expected real, kmeans or noise");
+        cases.put(new String[] {"--method", "dm", "--init", "kmeans"}, "expected real or noise");
         for (Map.Entry<String[], String> c : cases.entrySet()) {
             Cli bad = distill(c.getKey());
             assertThat(bad.status()).as(String.join(" ", c.getKey()) + ": " + bad.err()).isEqualTo(2);

@@ -13,9 +13,15 @@ import io.losslake.data.DenseClientData;
  * @param side       image side
  * @param numClasses classes of the task (some may have no example)
  * @param finalLoss  the distillation objective at the last iteration (NaN where there is none)
+ * @param learningRate the rate a network should train on the set with (trajectory matching learns
+ *                   one), NaN when the method has none
  */
-public record SyntheticSet(int clientId, float[] features, int[] labels, int side, int numClasses, double finalLoss)
+public record SyntheticSet(int clientId, float[] features, int[] labels, int side, int numClasses, double finalLoss, double learningRate)
         implements java.io.Serializable {
+
+    public SyntheticSet(int clientId, float[] features, int[] labels, int side, int numClasses, double finalLoss) {
+        this(clientId, features, labels, side, numClasses, finalLoss, Double.NaN);
+    }
 
     public int size() {
         return labels.length;

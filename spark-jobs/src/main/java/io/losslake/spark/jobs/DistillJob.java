@@ -195,7 +195,8 @@ public final class DistillJob {
                 last[0] = now;
             }
         });
-        SyntheticSet base = baseline == null ? null : baseline.distill(client, Seeds.derive(seed, Streams.DISTILL_BASELINE, id), Distiller.Progress.NONE);
+        // the baseline draws with the method's own seed: with --init real, its images are the very ones the method started from
+        SyntheticSet base = baseline == null ? null : baseline.distill(client, Seeds.derive(seed, Streams.DISTILL, id), Distiller.Progress.NONE);
         double seconds = (System.nanoTime() - t0) / 1e9;
         PixelScale scale = PixelScale.of(client);
         long count = (long) client.size() * client.featureSize();
@@ -247,18 +248,18 @@ public final class DistillJob {
         }
     }
 
+    /** Finished tasks of the action's result stage (the last stage of its job: earlier ones are the data's shuffle). */
     private static int completedTasks(JavaSparkContext jsc, JavaFutureAction<?> future) {
         int done = 0;
         for (int job : future.jobIds()) {
             var info = jsc.statusTracker().getJobInfo(job);
-            if (info == null) {
+            if (info == null || info.stageIds().length == 0) {
                 continue;
             }
-            for (int stage : info.stageIds()) {
-                var s = jsc.statusTracker().getStageInfo(stage);
-                if (s != null) {
-                    done = Math.max(done, s.numCompletedTasks());
-                }
+            int last = java.util.Arrays.stream(info.stageIds()).max().getAsInt();
+            var s = jsc.statusTracker().getStageInfo(last);
+            if (s != null) {
+                done += s.numCompletedTasks();
             }
         }
         return done;
@@ -294,7 +295,14 @@ public final class DistillJob {
                 work.add(m + ":" + s);
             }
         }
+        double[] rates = clients.stream().mapToDouble(c -> c.distilled().learningRate()).filter(Double::isFinite).toArray();
+        double learned = rates.length == 0 ? Double.NaN : java.util.Arrays.stream(rates).average().orElseThrow();
         SyntheticTraining training = request.training();
+        SyntheticTraining methodTraining = Double.isFinite(learned) ? request.training(learned) : training;
+        if (Double.isFinite(learned)) {
+            out.printf("the %s set is trained at its learned rate %.4g (mean over clients), the baseline at %.4g%n", method, learned,
+                    training.learningRate());
+        }
         long evalSeed = Seeds.derive(request.seed(), Streams.DISTILL_EVAL);
         out.printf("evaluating: %d networks %s trained %d epochs on each set (%s), %d Spark tasks%n", request.evalSeeds(), spec.describe(),
                 request.evalEpochs(), String.join(", ", sets.keySet()), work.size());
@@ -305,7 +313,8 @@ public final class DistillJob {
             String m = w.substring(0, w.indexOf(':'));
             int s = Integer.parseInt(w.substring(w.indexOf(':') + 1));
             SyntheticSet set = shared.value().get(m);
-            Evaluation e = training.trainAndTest(spec, set.asData(), testSet.value(), scale, Seeds.derive(evalSeed, s));
+            SyntheticTraining t = m.equals("random") ? training : methodTraining;
+            Evaluation e = t.trainAndTest(spec, set.asData(), testSet.value(), scale, Seeds.derive(evalSeed, s));
             return new Evaluated(m, s, set.size(), e);
         }).collectAsync();
         List<Evaluated> evaluations = new ArrayList<>(await(future, jsc, work.size(), begin, out));
@@ -344,8 +353,16 @@ public final class DistillJob {
         if (r.methodName().equals("random")) {
             return "random real examples";
         }
+        if (r.methodName().equals("ast")) {
+            var a = r.astSettings();
+            return String.format("trajectory matching with AST's additions (%d iterations, student mlp:%s, %d experts of %d epochs, start < %d, "
+                    + "M %d, N %d, image lr %s, rate lr %s, inner momentum %s, perturb %s, %s, init %s, %s)", a.iterations(),
+                    String.join(",", java.util.Arrays.stream(a.hidden()).mapToObj(Integer::toString).toList()), a.experts(), a.trajectoryEpochs(),
+                    a.maxStartEpoch(), a.expertEpochs(), a.syntheticSteps(), a.imageLr(), a.rateLr(), a.innerMomentum(), a.perturb(),
+                    a.smooth() ? "smooth experts" : "plain experts", a.init(), a.augment() ? "DSA" : "no augmentation");
+        }
         return String.format("distribution matching (%d iterations, real batch %d, image lr %s, momentum %s, init %s, embedding cnn:%s, %s)",
-                r.iterations(), r.realBatch(), r.imageLr(), r.momentum(), r.init(), r.embedChannels(), r.augment() ? "DSA" : "no augmentation");
+                r.iterations(), r.realBatch(), r.dmSettings().imageLr(), r.momentum(), r.init(), r.embedChannels(), r.augment() ? "DSA" : "no augmentation");
     }
 
     static void print(PrintWriter out, DistillRequest request, Result r, String method, boolean withBaseline) {

@@ -5,6 +5,8 @@ import io.losslake.federated.distill.Distiller;
 import io.losslake.federated.distill.DmSettings;
 import io.losslake.federated.distill.RandomReal;
 import io.losslake.federated.distill.SyntheticTraining;
+import io.losslake.federated.distill.AstSettings;
+import io.losslake.federated.distill.TrajectoryMatching;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +24,25 @@ import java.util.Map;
  * @param baseline      also evaluate random real examples of the same per-class budget
  * @param plots         folder of the image grids, or null for none
  */
-public record DistillRequest(String plan, String method, int ipc, int iterations, int realBatch, double imageLr, double momentum, String init,
-                             String embedChannels, boolean augment, String evalModel, int evalEpochs, int evalSeeds, boolean baseline, long seed,
-                             Path plots) {
-    public static final List<String> METHODS = List.of("dm", "random");
+public record DistillRequest(String plan, String method, int ipc, int iterations, int realBatch, Double imageLr, double momentum, String init,
+                             String embedChannels, boolean augment, Trajectory trajectory, String evalModel, int evalEpochs, int evalSeeds,
+                             boolean baseline, long seed, Path plots) {
+    public static final List<String> METHODS = List.of("dm", "ast", "random");
+    /** Image rates that work when --image-lr is not given: DM's (measured on Fashion-MNIST), AST's. */
+    public static final double DM_IMAGE_LR = 5;
+    public static final double AST_IMAGE_LR = 1;
+
+    /**
+     * Trajectory matching's own options (see {@link AstSettings}).
+     *
+     * @param student hidden widths of the student MLP, e.g. 64 or 128,64
+     */
+    public record Trajectory(String student, int experts, int expertEpochs, int maxStartEpoch, int synSteps, double teacherLr, double lrLr,
+                             double innerMomentum, double perturb, boolean smooth) {
+        public static Trajectory defaults() {
+            return new Trajectory("64", 2, 2, 6, 20, 0.01, 0, 0.9, 0.5, true);
+        }
+    }
     /** Image grids are drawn for at most this many clients (the first ones). */
     public static final int GRIDS = 64;
 
@@ -48,14 +65,36 @@ public record DistillRequest(String plan, String method, int ipc, int iterations
     public Distiller distiller() {
         return switch (methodName()) {
             case "dm" -> new DistributionMatching(dmSettings());
+            case "ast" -> new TrajectoryMatching(astSettings());
             case "random" -> new RandomReal(ipc);
             default -> throw new IllegalArgumentException("Invalid --method '" + method + "': expected one of " + String.join(", ", METHODS) + ".");
         };
     }
 
     DmSettings dmSettings() {
-        return new DmSettings(ipc, iterations, realBatch, imageLr, momentum, init == null ? "" : init.trim().toLowerCase(Locale.ROOT), channels(),
-                augment);
+        return new DmSettings(ipc, iterations, realBatch, imageLr == null ? DM_IMAGE_LR : imageLr, momentum, initName(), channels(), augment);
+    }
+
+    AstSettings astSettings() {
+        Trajectory t = trajectory == null ? Trajectory.defaults() : trajectory;
+        return new AstSettings(ipc, iterations, widths(t.student()), t.experts(), t.expertEpochs(), t.maxStartEpoch(), t.synSteps(), t.teacherLr(),
+                imageLr == null ? AST_IMAGE_LR : imageLr, t.lrLr(), t.innerMomentum(), t.perturb(), t.smooth(), initName(), augment);
+    }
+
+    private String initName() {
+        return init == null ? "" : init.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static int[] widths(String text) {
+        try {
+            int[] w = java.util.Arrays.stream((text == null ? "" : text).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            if (w.length > 0 && java.util.Arrays.stream(w).allMatch(v -> v > 0)) {
+                return w;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException("Invalid --student '" + text + "': expected the student MLP's hidden widths, e.g. 64 or 128,64.");
     }
 
     private int[] channels() {
@@ -77,6 +116,11 @@ public record DistillRequest(String plan, String method, int ipc, int iterations
         return new SyntheticTraining(evalEpochs, 0.01, 256, true);
     }
 
+    /** The evaluation training at {@code rate} (a rate the method learned) instead of 0.01. */
+    public SyntheticTraining training(double rate) {
+        return new SyntheticTraining(evalEpochs, rate, 256, true);
+    }
+
     /** The request as the runs table stores it. */
     public Map<String, Object> toConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -84,13 +128,31 @@ public record DistillRequest(String plan, String method, int ipc, int iterations
         c.put("method", methodName());
         c.put("ipc", ipc);
         if (methodName().equals("dm")) {
+            DmSettings d = dmSettings();
             c.put("iterations", iterations);
             c.put("real_batch", realBatch);
-            c.put("image_lr", imageLr);
+            c.put("image_lr", d.imageLr());
             c.put("momentum", momentum);
             c.put("init", init);
             c.put("embed_channels", embedChannels);
             c.put("augment", augment);
+        }
+        if (methodName().equals("ast")) {
+            AstSettings a = astSettings();
+            c.put("iterations", iterations);
+            c.put("image_lr", a.imageLr());
+            c.put("init", init);
+            c.put("augment", augment);
+            c.put("student", trajectory == null ? Trajectory.defaults().student() : trajectory.student());
+            c.put("experts", a.experts());
+            c.put("expert_epochs", a.expertEpochs());
+            c.put("max_start_epoch", a.maxStartEpoch());
+            c.put("syn_steps", a.syntheticSteps());
+            c.put("teacher_lr", a.teacherLr());
+            c.put("lr_lr", a.rateLr());
+            c.put("inner_momentum", a.innerMomentum());
+            c.put("perturb", a.perturb());
+            c.put("smooth", a.smooth());
         }
         c.put("eval_model", evalModel);
         c.put("eval_epochs", evalEpochs);
