@@ -168,7 +168,7 @@ class DistillTest {
         Cli ast = distill("--method", "ast", "--iterations", "4", "--student", "8", "--experts", "1", "--expert-epochs", "1", "--max-start-epoch", "2",
                 "--syn-steps", "3", "--lr-lr", "1e-4", "--plots", dir.resolve("plots5").toString());
         assertThat(ast.status()).as(ast.err()).isZero();
-        assertThat(ast.out()).contains("trajectory matching").contains("trained at its learned rate");
+        assertThat(ast.out()).contains("trajectory matching").contains("trained at the rate its students ended with");
         String runId = runIdOf(ast);
         assertThat(rows("synthetic_examples", runId).stream().map(r -> r.<String>getAs("method")).distinct()).containsExactlyInAnyOrder("ast", "random");
         assertThat(spark.read().format("delta").load(lake.resolve("distill_evals").toString()).where(col("run_id").equalTo(runId)).count()).isEqualTo(4);

@@ -300,8 +300,8 @@ public final class DistillJob {
         SyntheticTraining training = request.training();
         SyntheticTraining methodTraining = Double.isFinite(learned) ? request.training(learned) : training;
         if (Double.isFinite(learned)) {
-            out.printf("the %s set is trained at its learned rate %.4g (mean over clients), the baseline at %.4g%n", method, learned,
-                    training.learningRate());
+            out.printf("the %s set is trained at the rate its students ended with, %.4g (mean over clients); the baseline at %.4g%n", method,
+                    learned, training.learningRate());
         }
         long evalSeed = Seeds.derive(request.seed(), Streams.DISTILL_EVAL);
         out.printf("evaluating: %d networks %s trained %d epochs on each set (%s), %d Spark tasks%n", request.evalSeeds(), spec.describe(),
