@@ -59,42 +59,13 @@ public record SyntheticTraining(int epochs, double learningRate, int batchSize, 
         float[] start = ModelFactory.weightsOf(ModelFactory.initialised(spec, optimizer, seed));
         FusedNetwork net = FusedNetworks.of(spec, start, optimizer, LossSpec.CROSS_ENTROPY,
                 List.of(new ProximalTerm(new float[start.length], WEIGHT_DECAY)));
-        ClientData data = scale.view(train);
-        int d = data.featureSize();
-        int side = DmSettings.side(d);
-        int n = data.size();
-        int batch = Math.min(batchSize, n);
-        float[] x = new float[batch * d];
-        float[] augmented = new float[batch * d];
-        int[] y = new int[batch];
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        Epochs passes = new Epochs(scale.view(train), batchSize);
         Random rng = new Random(seed ^ 0x5DEECE66DL);
         for (int epoch = 0; epoch < epochs; epoch++) {
             if (epoch == epochs / 2 && epochs > 1) {
                 net.scaleLearningRate(0.1);
             }
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            for (int from = 0; from < n; from += batch) {
-                int size = Math.min(batch, n - from);
-                for (int r = 0; r < size; r++) {
-                    data.copyFeatures(order[from + r], x, r * d);
-                    y[r] = data.label(order[from + r]);
-                }
-                float[] in = x;
-                if (augment) {
-                    Augmentation.draw(rng, size, side, false).apply(x, size, augmented);
-                    in = augmented;
-                }
-                net.step(in, y, size);
-            }
+            passes.run(net, augment, rng);
         }
         return net.weights();
     }

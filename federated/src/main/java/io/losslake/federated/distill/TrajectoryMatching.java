@@ -87,7 +87,7 @@ public final class TrajectoryMatching implements Distiller {
         MlpSpec spec = new MlpSpec(d, settings.hidden(), classes);
         List<double[][]> experts = new ArrayList<>();
         for (int e = 0; e < settings.experts(); e++) {
-            experts.add(expert(spec, real, side, rng.nextLong()));
+            experts.add(expert(spec, real, rng.nextLong()));
         }
         DoubleMlp net = new DoubleMlp(sizes);
         int[][] tensors = net.tensors();
@@ -155,47 +155,20 @@ public final class TrajectoryMatching implements Distiller {
     }
 
     /** An expert trajectory: the MLP's parameters at the start and after each epoch on {@code real}. */
-    private double[][] expert(MlpSpec spec, ClientData real, int side, long seed) {
+    private double[][] expert(MlpSpec spec, ClientData real, long seed) {
         OptimizerSpec optimizer = new OptimizerSpec("momentum", settings.teacherLr(), 0.9);
         float[] w = ModelFactory.weightsOf(ModelFactory.initialised(spec, optimizer, seed));
         FusedNetwork net = FusedNetworks.of(spec, w, optimizer, LossSpec.CROSS_ENTROPY, List.of(new ProximalTerm(new float[w.length], EXPERT_WEIGHT_DECAY)));
         int epochs = settings.trajectoryEpochs();
         double[][] checkpoints = new double[epochs + 1][];
         checkpoints[0] = toDouble(w);
-        int n = real.size();
-        int d = real.featureSize();
-        int batch = Math.min(EXPERT_BATCH, n);
-        float[] x = new float[batch * d];
-        float[] augmented = new float[batch * d];
-        int[] y = new int[batch];
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        Epochs passes = new Epochs(real, EXPERT_BATCH);
         Random rng = new Random(seed);
         double decay = 1;
         for (int epoch = 0; epoch < epochs; epoch++) {
             double smooth = settings.smooth() && epoch < SMOOTH.length ? SMOOTH[epoch] : 1;
             net.scaleLearningRate(decay * smooth);
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
-            for (int from = 0; from < n; from += batch) {
-                int size = Math.min(batch, n - from);
-                for (int r = 0; r < size; r++) {
-                    real.copyFeatures(order[from + r], x, r * d);
-                    y[r] = real.label(order[from + r]);
-                }
-                float[] in = x;
-                if (settings.augment()) {
-                    Augmentation.draw(rng, size, side, false).apply(x, size, augmented);
-                    in = augmented;
-                }
-                net.step(in, y, size);
-            }
+            passes.run(net, settings.augment(), rng);
             checkpoints[epoch + 1] = toDouble(net.weights());
             if (settings.smooth() && epoch == epochs / 2 + 1) {
                 decay *= 0.7;
