@@ -46,6 +46,19 @@ public interface ClientProgram extends java.io.Serializable {
         return new Outcome(state, Map.of());
     }
 
+    /**
+     * Values the server sends each client with this program besides the global weights (SCAFFOLD's
+     * server control variate c), for the communication count of {@code round_metrics}.
+     */
+    default long serverFloats() {
+        return 0;
+    }
+
+    /** Values each client sends back besides its weights (SCAFFOLD's Delta c_i), for the same count. */
+    default long clientFloats() {
+        return 0;
+    }
+
     /** Plain local training with {@code loss}. */
     static ClientProgram withLoss(LossSpec loss) {
         return new WithLoss(loss);

@@ -103,6 +103,10 @@ class FederateTest {
                 assertThat(r.<Double>getAs("decomp_local")).isPositive();
                 assertThat(r.getList(r.fieldIndex("test_class_accuracy"))).hasSize(4);
                 assertThat(r.<Double>getAs("client_loss_p10")).isLessThanOrEqualTo(r.<Double>getAs("client_loss_p90"));
+                // mlp:16 on 36 features, 4 classes: 36*16+16 + 16*4+4 = 660 values; SCAFFOLD sends c down and Delta c_i up as well
+                long perClient = 660L * (strategy[0].equals("scaffold") ? 2 : 1);
+                assertThat(r.<Long>getAs("uploaded_floats")).as(strategy[0]).isEqualTo(3 * perClient);
+                assertThat(r.<Long>getAs("downloaded_floats")).as(strategy[0]).isEqualTo(3 * perClient);
             }
             assertThat(rows("client_metrics", runId)).hasSize(6).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("ok"));
             assertThat(rows("checkpoints", runId)).extracting(r -> r.<Integer>getAs("round")).containsExactly(1, 2);

@@ -24,12 +24,16 @@ import java.util.Arrays;
  * @param decomposition             FedLD's loss terms, or null when not recorded this round
  * @param meanPersonalAccuracy      mean accuracy of the clients' own models on their hold-out slices
  * @param meanGlobalHoldoutAccuracy mean accuracy of the round's global model on the same slices
+ * @param uploadedFloats            values the clients sent back this round: the weights and the program's extras
+ *                                  (SCAFFOLD's Delta c_i) of every client that returned an update, rejected ones included
+ * @param downloadedFloats          values the server sent this round: the global weights and the program's own tensors
+ *                                  (SCAFFOLD's c) to every sampled client, dropped ones included
  */
 public record RoundMetrics(String runId, int round, Evaluation test, double meanClientTrainLoss, double[] clientLossPercentiles,
                            int clients, int sampled, int dropped, int straggling, int rejected, long examplesTrained,
                            double trainFlops, double wallSeconds, double clientComputeSeconds, double trainingSeconds,
                            LossDecomposition decomposition, double meanPersonalAccuracy, double meanGlobalHoldoutAccuracy,
-                           Instant recordedAt) {
+                           long uploadedFloats, long downloadedFloats, Instant recordedAt) {
 
     public double testAccuracy() {
         return test == null ? Double.NaN : test.accuracy();
@@ -52,7 +56,8 @@ public record RoundMetrics(String runId, int round, Evaluation test, double mean
         s.append(" clientLoss ").append(meanClientTrainLoss).append(' ').append(Arrays.toString(clientLossPercentiles))
                 .append(" clients ").append(clients).append('/').append(sampled).append(" dropped ").append(dropped)
                 .append(" straggling ").append(straggling).append(" rejected ").append(rejected)
-                .append(" examples ").append(examplesTrained).append(" flops ").append(trainFlops);
+                .append(" examples ").append(examplesTrained).append(" flops ").append(trainFlops)
+                .append(" floats ").append(uploadedFloats).append('/').append(downloadedFloats);
         if (decomposition != null) {
             s.append(" decomposition ").append(decomposition.local()).append(' ').append(decomposition.shift()).append(' ')
                     .append(decomposition.aggregation()).append(' ').append(decomposition.global());

@@ -3,6 +3,7 @@ package io.losslake.federated.simulation;
 import io.losslake.data.ClientData;
 import io.losslake.data.Seeds;
 import io.losslake.federated.ClientFailure;
+import io.losslake.federated.ClientProgram;
 import io.losslake.federated.ClientState;
 import io.losslake.federated.ClientUpdate;
 import io.losslake.federated.Evaluation;
@@ -313,11 +314,17 @@ public final class Simulation {
             computeNanos += o.update().computeNanos();
         }
         boolean averaged = trained.averaged() != null;
+        long modelFloats = plan.input().global().length;
+        // counted from the program, not the updates: executors that sum the clients' weights where they train return none
+        ClientProgram program = plan.input().program();
+        long uploaded = (averaged ? plan.work().size() : accepted.outcomes.size()) * (modelFloats + program.clientFloats());
+        long downloaded = plan.sampled().length * (modelFloats + program.serverFloats());
         int dropped = (int) accepted.failures.stream().filter(f -> f.reason().equals(ClientFailure.DROPPED)).count();
         return new RoundMetrics(setup.runId(), plan.round(), test, lossExamples == 0 ? Double.NaN : lossSum / lossExamples, percentiles(losses),
                 averaged ? plan.work().size() : accepted.updates.size(), plan.sampled().length, dropped, plan.straggling(), accepted.rejected,
                 examples, flops, (System.nanoTime() - start) / 1e9, averaged ? Double.NaN : computeNanos / 1e9, trainingSeconds, decomposition,
-                heldCount == 0 ? Double.NaN : personal / heldCount, heldCount == 0 ? Double.NaN : globalHeld / heldCount, Instant.now());
+                heldCount == 0 ? Double.NaN : personal / heldCount, heldCount == 0 ? Double.NaN : globalHeld / heldCount, uploaded, downloaded,
+                Instant.now());
     }
 
     static LossDecomposition decompose(List<ClientUpdate> updates, double globalLoss) {

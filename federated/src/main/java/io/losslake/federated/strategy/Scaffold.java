@@ -66,6 +66,16 @@ public final class Scaffold implements AggregationStrategy, LinearAggregation {
             this.c = c;
         }
 
+        @Override
+        public long serverFloats() {
+            return c.length;
+        }
+
+        @Override
+        public long clientFloats() {
+            return c.length;
+        }
+
         private float[] clientVariate(ClientState state) {
             float[] ci = state.tensor(CLIENT_VARIATE);
             return ci == null ? new float[c.length] : ci;

@@ -100,6 +100,10 @@ class SimulationTest {
                 sawStraggler |= fraction > 0 && fraction < 1;
             }
             assertThat(m.clients() + m.dropped() + m.rejected()).isEqualTo(m.sampled()).isEqualTo(4);
+            // SCAFFOLD sends the weights and c to every sampled client, and gets the weights and Delta c_i from each that returns
+            long p = MODEL.parameterCount();
+            assertThat(m.downloadedFloats()).isEqualTo(4 * 2 * p);
+            assertThat(m.uploadedFloats()).isEqualTo((m.clients() + m.rejected()) * 2 * p);
             assertThat(m.test()).isNotNull();
             if (m.round() % 2 == 0) {
                 assertThat(m.decomposition().sum()).isCloseTo(m.decomposition().global(), within(1e-9));

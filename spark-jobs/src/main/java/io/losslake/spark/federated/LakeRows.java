@@ -36,7 +36,8 @@ public final class LakeRows {
                 nullable(m.clientComputeSeconds()), m.trainingSeconds(), m.wallSeconds() - m.trainingSeconds(),
                 d == null ? null : nullable(d.local()), d == null ? null : nullable(d.shift()), d == null ? null : nullable(d.aggregation()),
                 d == null ? null : nullable(d.global()),
-                nullable(m.meanPersonalAccuracy()), nullable(m.meanGlobalHoldoutAccuracy()), Timestamp.from(m.recordedAt()));
+                nullable(m.meanPersonalAccuracy()), nullable(m.meanGlobalHoldoutAccuracy()), m.uploadedFloats(), m.downloadedFloats(),
+                Timestamp.from(m.recordedAt()));
     }
 
     /** The {@code client_metrics} row of one sampled client. */

@@ -70,6 +70,8 @@ public final class Tables {
             col("decomp_global", DataTypes.DoubleType, "L(w_bar), the new global model's loss on the fixed training sample (= the three terms' sum)"),
             col("mean_personal_accuracy", DataTypes.DoubleType, "mean over aggregated clients of their personalised model's accuracy on their held-out slice"),
             col("mean_global_holdout_accuracy", DataTypes.DoubleType, "mean over aggregated clients of the round's global model's accuracy on their held-out slice"),
+            col("uploaded_floats", DataTypes.LongType, "values the clients sent back this round: the weights and the strategy's extras (SCAFFOLD's Delta c_i) of every client that returned an update"),
+            col("downloaded_floats", DataTypes.LongType, "values the server sent this round: the global weights and its program's tensors (SCAFFOLD's c) to every sampled client"),
             col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
 
     public static final StructType CLIENT_METRICS_SCHEMA = schema(
