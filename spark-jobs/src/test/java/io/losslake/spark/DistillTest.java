@@ -206,6 +206,7 @@ class DistillTest {
         cases.put(new String[] {"--eval-model", "transformer"}, "--eval-model 'transformer'");
         cases.put(new String[] {"--plan", "nope"}, "no partition plan 'nope'");
         cases.put(new String[] {"--method", "ast", "--student", "wide"}, "Invalid --student 'wide'");
+        cases.put(new String[] {"--plots", "/proc/no-such-folder/grids"}, "Invalid --plots /proc/no-such-folder/grids");
         cases.put(new String[] {"--method", "ast", "--experts", "0"}, "Invalid --experts 0");
         cases.put(new String[] {"--method", "ast", "--init", "herding"}, "expected real, kmeans or noise");
         cases.put(new String[] {"--method", "dm", "--init", "kmeans"}, "expected real or noise");

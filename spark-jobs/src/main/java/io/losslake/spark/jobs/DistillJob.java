@@ -94,6 +94,14 @@ public final class DistillJob {
                         + "5x5 convolutions); dataset " + info.dataset() + " has " + side + "x" + side + ".");
             }
         });
+        if (request.plots() != null) {
+            try {
+                java.nio.file.Files.createDirectories(request.plots());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new UserInputException("Invalid --plots " + request.plots() + ": the folder for the image grids cannot be created ("
+                        + e.getMessage() + ").", e);
+            }
+        }
         String runId = RunLog.newRunId(startedAt);
         RunLog.Start start = new RunLog.Start(runId, "distill", request.seed(), info.dataset() + " / " + request.plan(), Json.of(request.toConfig()),
                 startedAt);
