@@ -20,8 +20,7 @@ public final class Streams {
     public static final long BARRIERS = 8;
     /** Each client's distillation (initial images, embedding networks, real batches, augmentation), keyed by client id. */
     public static final long DISTILL = 9;
-    /** The random-real baseline's draw of each client's examples, keyed by client id. */
-    public static final long DISTILL_BASELINE = 10;
+    // 10 is unused: the random-real baseline draws from DISTILL, so that it is the set the method started from
     /** The evaluation networks trained on synthetic sets, keyed by evaluation seed. */
     public static final long DISTILL_EVAL = 11;
 
