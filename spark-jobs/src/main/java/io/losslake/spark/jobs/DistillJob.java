@@ -55,8 +55,12 @@ public final class DistillJob {
                                List<Integer> scarce) implements java.io.Serializable {
     }
 
-    /** One evaluation network's figures. */
-    public record Evaluated(String method, int seed, int trainExamples, Evaluation evaluation) implements java.io.Serializable {
+    /**
+     * One evaluation network's figures.
+     *
+     * @param transmittedFloats what the clients upload to send its training set: examples x (features + 1 label)
+     */
+    public record Evaluated(String method, int seed, int trainExamples, long transmittedFloats, Evaluation evaluation) implements java.io.Serializable {
     }
 
     public record Result(String runId, List<ClientResult> clients, List<Evaluated> evaluations, double distillSeconds) {
@@ -323,7 +327,7 @@ public final class DistillJob {
             SyntheticSet set = shared.value().get(m);
             SyntheticTraining t = m.equals("random") ? training : methodTraining;
             Evaluation e = t.trainAndTest(spec, set.asData(), testSet.value(), scale, Seeds.derive(evalSeed, s));
-            return new Evaluated(m, s, set.size(), e);
+            return new Evaluated(m, s, set.size(), (long) set.size() * (set.side() * set.side() + 1), e);
         }).collectAsync();
         List<Evaluated> evaluations = new ArrayList<>(await(future, jsc, work.size(), begin, out));
         testSet.destroy();
@@ -333,7 +337,7 @@ public final class DistillJob {
         List<Row> rows = new ArrayList<>();
         for (Evaluated e : evaluations) {
             rows.add(RowFactory.create(runId, request.plan(), e.method(), clients.size(), e.trainExamples(),
-                    (long) e.trainExamples() * (info.shape()[0] * (info.shape().length > 1 ? info.shape()[1] : 1) + 1), spec.describe(), e.seed(),
+                    e.transmittedFloats(), spec.describe(), e.seed(),
                     request.evalEpochs(), Rows.nullable(e.evaluation().accuracy()), Rows.nullable(e.evaluation().loss()), now));
         }
         lake.append(Tables.DISTILL_EVALS, Tables.DISTILL_EVALS_SCHEMA, rows);
@@ -379,8 +383,7 @@ public final class DistillJob {
         for (String m : withBaseline ? List.of(method, "random") : List.of(method)) {
             double[] a = r.accuracy(m);
             Evaluated any = r.evaluations().stream().filter(e -> e.method().equals(m)).findFirst().orElseThrow();
-            long floats = (long) any.trainExamples() * (r.clients().get(0).distilled().side() * r.clients().get(0).distilled().side() + 1);
-            out.printf("%-8s %9d %10d %11.2f%% +- %.2f%n", m, any.trainExamples(), floats, 100 * a[0], 100 * a[1]);
+            out.printf("%-8s %9d %10d %11.2f%% +- %.2f%n", m, any.trainExamples(), any.transmittedFloats(), 100 * a[0], 100 * a[1]);
         }
         out.printf("run %s SUCCEEDED%n", r.runId());
         out.flush();
