@@ -23,6 +23,8 @@ public final class Streams {
     // 10 is unused: the random-real baseline draws from DISTILL, so that it is the set the method started from
     /** The evaluation networks trained on synthetic sets, keyed by evaluation seed. */
     public static final long DISTILL_EVAL = 11;
+    /** The server's fine-tuning on the clients' synthetic sets, keyed by round. */
+    public static final long SERVER_TUNING = 12;
 
     private Streams() {
     }

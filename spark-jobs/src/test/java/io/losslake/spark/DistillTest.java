@@ -192,6 +192,61 @@ class DistillTest {
     }
 
     @Test
+    void aFederatedRunUploadsEachClientsSetOnceAndTheServerFineTunesOnTheUnion() throws IOException {
+        Cli sets = distill("--method", "random", "--eval-seeds", "0", "--plots", dir.resolve("plots-random").toString());
+        assertThat(sets.status()).as(sets.err()).isZero();
+        String setsRun = runIdOf(sets);
+        long setFloats = rows("synthetic_examples", setsRun).size() * 257L; // 256 pixels and a label each
+        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "2", "--lr", "0.05", "--decompose-every", "0",
+            "--seed", "5", "--lake", lake.toString()};
+        Cli plain = Cli.run(federate);
+        assertThat(plain.status()).as(plain.err()).isZero();
+        List<String> args = new ArrayList<>(List.of(federate));
+        args.addAll(List.of("--synthetic", setsRun, "--synthetic-epochs", "3", "--synthetic-batch", "16"));
+        Cli tuned = Cli.run(args.toArray(String[]::new));
+        assertThat(tuned.status()).as(tuned.err()).isZero();
+        assertThat(tuned.out()).contains("synthetic sets of distill run " + setsRun);
+        List<Row> a = roundMetrics(plain);
+        List<Row> b = roundMetrics(tuned);
+        long p = (256 * 8 + 8) + (8 * 4 + 4);
+        int clients = clientExamples().size();
+        // every client is sampled in round 1: all sets arrive then, none in round 2
+        assertThat(b.stream().map(r -> r.<Long>getAs("synthetic_floats")).toList()).containsExactly(setFloats, 0L);
+        assertThat(b.get(0).<Long>getAs("uploaded_floats")).isEqualTo(clients * p + setFloats);
+        assertThat(a.stream().map(r -> r.<Long>getAs("synthetic_floats")).toList()).containsExactly(0L, 0L);
+        // the same clients trained the same first round; the server's fine-tuning changed the global model and added its FLOPs
+        assertThat(b.get(0).<Long>getAs("examples_trained")).isEqualTo(a.get(0).<Long>getAs("examples_trained"));
+        assertThat(b.get(0).<Double>getAs("test_loss")).isNotEqualTo(a.get(0).<Double>getAs("test_loss"));
+        // training FLOPs per example of mlp:8 on 256 inputs: per layer 2 MACs + outputs forward, as much for the weight gradient,
+        // and 2 MACs more for the input gradient beyond the first layer
+        double perExample = (4.0 * 256 * 8 + 2 * 8) + (6.0 * 8 * 4 + 2 * 4);
+        assertThat(b.get(0).<Double>getAs("train_flops") - a.get(0).<Double>getAs("train_flops"))
+                .isCloseTo(3 * (setFloats / 257) * perExample, org.assertj.core.data.Percentage.withPercentage(1e-6));
+
+        Map<String, Long> before = listing();
+        Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"--synthetic", "20260101-000000-000000"}, "holds no synthetic examples of that run");
+        cases.put(new String[] {"--synthetic", setsRun, "--synthetic-method", "dm"}, "holds sets of random only");
+        cases.put(new String[] {"--synthetic", setsRun, "--synthetic-method", "gan"}, "Invalid --synthetic-method 'gan'");
+        cases.put(new String[] {"--synthetic", setsRun, "--synthetic-epochs", "0"}, "Invalid --synthetic-epochs 0");
+        cases.put(new String[] {"--synthetic-lr", "0.1"}, "need --synthetic RUN_ID");
+        for (Map.Entry<String[], String> c : cases.entrySet()) {
+            List<String> bad = new ArrayList<>(List.of(federate));
+            bad.addAll(Arrays.asList(c.getKey()));
+            Cli run = Cli.run(bad.toArray(String[]::new));
+            assertThat(run.status()).as(String.join(" ", c.getKey()) + ": " + run.err()).isEqualTo(2);
+            assertThat(run.err().strip().lines()).as(run.err()).hasSize(1);
+            assertThat(run.err()).contains(c.getValue());
+        }
+        assertThat(listing()).isEqualTo(before);
+    }
+
+    static List<Row> roundMetrics(Cli federate) {
+        String id = federate.out().lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
+        return spark.read().format("delta").load(lake.resolve("round_metrics").toString()).where(col("run_id").equalTo(id)).orderBy("round").collectAsList();
+    }
+
+    @Test
     void badInputEndsWithOneSentenceAndLeavesTheLakeAsItWas() throws IOException {
         Map<String, Long> before = listing();
         Map<String[], String> cases = new java.util.LinkedHashMap<>();

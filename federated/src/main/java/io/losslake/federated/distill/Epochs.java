@@ -16,9 +16,20 @@ final class Epochs {
     private final float[] x;
     private final float[] augmented;
     private final int[] y;
+    /** Null: augment in the data's own units; else the units augmentation is applied in (the data stay in theirs). */
+    private final PixelScale augmentIn;
 
     Epochs(ClientData data, int batchSize) {
+        this(data, batchSize, null);
+    }
+
+    /**
+     * @param augmentIn the pixel scale whose units DSA works in (its brightness and zero padding assume them),
+     *                  for data the network sees unnormalised; null when {@code data} is in those units already
+     */
+    Epochs(ClientData data, int batchSize, PixelScale augmentIn) {
         this.data = data;
+        this.augmentIn = augmentIn;
         int d = data.featureSize();
         this.side = DmSettings.side(d);
         this.batch = Math.min(batchSize, data.size());
@@ -49,7 +60,13 @@ final class Epochs {
             }
             float[] in = x;
             if (augment) {
+                if (augmentIn != null) {
+                    augmentIn.normalise(x, 0, size * d);
+                }
                 Augmentation.draw(rng, size, side, false).apply(x, size, augmented);
+                if (augmentIn != null) {
+                    augmentIn.denormalise(augmented, 0, size * d);
+                }
                 in = augmented;
             }
             net.step(in, y, size);

@@ -25,15 +25,18 @@ import java.util.Arrays;
  * @param meanPersonalAccuracy      mean accuracy of the clients' own models on their hold-out slices
  * @param meanGlobalHoldoutAccuracy mean accuracy of the round's global model on the same slices
  * @param uploadedFloats            values the clients sent back this round: the weights and the program's extras
- *                                  (SCAFFOLD's Delta c_i) of every client that returned an update, rejected ones included
+ *                                  (SCAFFOLD's Delta c_i) of every client that returned an update, rejected ones included,
+ *                                  and the synthetic sets that arrived ({@code syntheticFloats})
  * @param downloadedFloats          values the server sent this round: the global weights and the program's own tensors
  *                                  (SCAFFOLD's c) to every sampled client, dropped ones included
+ * @param syntheticFloats           the part of {@code uploadedFloats} that was synthetic data: the pixels and labels of
+ *                                  the synthetic sets clients sent with their first accepted update (0 without synthetic sets)
  */
 public record RoundMetrics(String runId, int round, Evaluation test, double meanClientTrainLoss, double[] clientLossPercentiles,
                            int clients, int sampled, int dropped, int straggling, int rejected, long examplesTrained,
                            double trainFlops, double wallSeconds, double clientComputeSeconds, double trainingSeconds,
                            LossDecomposition decomposition, double meanPersonalAccuracy, double meanGlobalHoldoutAccuracy,
-                           long uploadedFloats, long downloadedFloats, Instant recordedAt) {
+                           long uploadedFloats, long downloadedFloats, long syntheticFloats, Instant recordedAt) {
 
     public double testAccuracy() {
         return test == null ? Double.NaN : test.accuracy();
@@ -57,7 +60,7 @@ public record RoundMetrics(String runId, int round, Evaluation test, double mean
                 .append(" clients ").append(clients).append('/').append(sampled).append(" dropped ").append(dropped)
                 .append(" straggling ").append(straggling).append(" rejected ").append(rejected)
                 .append(" examples ").append(examplesTrained).append(" flops ").append(trainFlops)
-                .append(" floats ").append(uploadedFloats).append('/').append(downloadedFloats);
+                .append(" floats ").append(uploadedFloats).append('/').append(downloadedFloats).append(" synthetic ").append(syntheticFloats);
         if (decomposition != null) {
             s.append(" decomposition ").append(decomposition.local()).append(' ').append(decomposition.shift()).append(' ')
                     .append(decomposition.aggregation()).append(' ').append(decomposition.global());

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * A federated run's round loop, engine-free: per round it plans ({@link RoundPlanner}: sampling,
  * fates, the strategy's client program), reads the dispatched clients' state from the sink, has the
  * executor train them, refuses updates holding NaN or infinity, aggregates with the strategy (which
- * is told successes and failures apart), evaluates the global model, computes the telemetry and the
+ * is told successes and failures apart), fine-tunes on the clients' synthetic sets when the run has
+ * them ({@link SyntheticRounds}), evaluates the global model, computes the telemetry and the
  * loss decomposition, and records the round and its checkpoint in the sink. It knows neither where
  * clients run ({@link ClientExecutor}) nor where rows go ({@link RoundSink}); the same settings and
  * seed give bit-identical rounds on every executor, and a run resumed from a checkpoint continues
@@ -51,8 +52,14 @@ public final class Simulation {
      * @param available           ids of the clients holding data, ascending
      * @param test                the test split the global model is evaluated on
      * @param decompositionSample the fixed sample of global training data for the loss decomposition; null when it is off
+     * @param synthetic           the clients' synthetic sets and the server's fine-tuning on them; null when the run uses none
      */
-    public record Setup(String runId, RunSettings settings, ModelSpec model, int[] available, ClientData test, ClientData decompositionSample) {
+    public record Setup(String runId, RunSettings settings, ModelSpec model, int[] available, ClientData test, ClientData decompositionSample,
+                        SyntheticRounds synthetic) {
+        /** A run without synthetic sets. */
+        public Setup(String runId, RunSettings settings, ModelSpec model, int[] available, ClientData test, ClientData decompositionSample) {
+            this(runId, settings, model, available, test, decompositionSample, null);
+        }
     }
 
     /** Told each round's metrics and the new global weights. */
@@ -118,7 +125,7 @@ public final class Simulation {
         }
         float[] global = before == null ? initialWeights(setup.model(), setup.settings().initSeed()) : before.weights();
         ServerState serverState = before == null ? strategy.initialState(global) : before.state();
-        RoundPlan plan = planner.plan(round, global, RoundBarriers.strategyPart(serverState),
+        RoundPlan plan = planner.plan(round, global, RoundBarriers.strategyPart(SyntheticRounds.without(serverState)),
                 setup.settings().barriers().policy() ? RoundBarriers.local(serverState) : null);
         ClientWork dispatched = plan.work().stream().filter(w -> w.clientId() == client.clientId()).findFirst().orElse(null);
         ClientWork work = new ClientWork(client.clientId(), dispatched == null ? 1 : dispatched.workFraction(), state);
@@ -171,8 +178,11 @@ public final class Simulation {
         RunSettings settings = setup.settings();
         float[] global = from == null ? initialWeights(setup.model(), settings.initSeed()) : from.weights();
         ServerState full = from == null ? strategy.initialState(global) : from.state();
-        ServerState state = RoundBarriers.strategyPart(full); // the strategy's own; the auto-barrier policy's choice is kept apart
+        // the strategy's own; the auto-barrier policy's choice and the server's synthetic sets are kept apart
+        ServerState state = RoundBarriers.strategyPart(SyntheticRounds.without(full));
         Set<Integer> local = settings.barriers().policy() ? RoundBarriers.local(full) : null;
+        SyntheticRounds synthetic = setup.synthetic();
+        Set<Integer> received = synthetic == null ? null : SyntheticRounds.received(full);
         double flops = from == null ? 0 : from.trainFlops();
         boolean stateful = keepsClientState();
         for (int round = from == null ? 1 : from.round() + 1; round <= settings.rounds(); round++) {
@@ -206,6 +216,22 @@ public final class Simulation {
             } else {
                 LOG.warn("run {} round {}: no client update arrived; the global model is unchanged", setup.runId(), round);
             }
+            long syntheticFloats = 0;
+            long tunedExamples = 0;
+            if (synthetic != null) {
+                int[] arrived = trained.averaged() != null ? plan.work().stream().mapToInt(ClientWork::clientId).toArray()
+                        : accepted.updates.stream().mapToInt(ClientUpdate::clientId).toArray();
+                for (int id : arrived) {
+                    if (received.add(id)) {
+                        syntheticFloats += synthetic.floats(id);
+                    }
+                }
+                io.losslake.federated.distill.SyntheticSet union = synthetic.union(received);
+                if (union != null) {
+                    global = synthetic.tuning().tune(setup.model(), global, union.asData(), Seeds.derive(settings.seed(), Streams.SERVER_TUNING, round));
+                    tunedExamples = synthetic.tuning().examplesPerRound(union.size());
+                }
+            }
             Evaluation test = plan.evaluate() ? Evaluator.evaluate(setup.model(), global, setup.test()) : null;
             LossDecomposition decomposition = plan.input().decompose() && !accepted.updates.isEmpty()
                     ? decompose(accepted.updates, Evaluator.evaluate(setup.model(), global, setup.decompositionSample()).loss()) : null;
@@ -219,9 +245,10 @@ public final class Simulation {
                 }
             }
             long examples = trained.averaged() != null ? trained.averaged().examples() : processed(accepted.updates);
-            flops += flopsPerExample * examples;
-            RoundMetrics metrics = metrics(plan, trained, accepted, test, decomposition, examples, flops, start, trainingSeconds);
+            flops += flopsPerExample * (examples + tunedExamples);
+            RoundMetrics metrics = metrics(plan, trained, accepted, test, decomposition, examples, flops, start, trainingSeconds, syntheticFloats);
             ServerState checkpointed = local == null ? state : RoundBarriers.withLocal(state, local);
+            checkpointed = received == null ? checkpointed : SyntheticRounds.withReceived(checkpointed, received);
             sink.record(new RoundRecord(metrics, accepted.reports, accepted.states, new Checkpoint(round, global, checkpointed, flops),
                     barrierRows(measured)));
             listener.round(metrics, global);
@@ -291,7 +318,7 @@ public final class Simulation {
     }
 
     private RoundMetrics metrics(RoundPlan plan, ClientExecutor.Trained trained, Accepted accepted, Evaluation test, LossDecomposition decomposition,
-                                 long examples, double flops, long start, double trainingSeconds) {
+                                 long examples, double flops, long start, double trainingSeconds, long syntheticFloats) {
         double lossSum = 0;
         long lossExamples = 0;
         double personal = 0;
@@ -317,14 +344,14 @@ public final class Simulation {
         long modelFloats = plan.input().global().length;
         // counted from the program, not the updates: executors that sum the clients' weights where they train return none
         ClientProgram program = plan.input().program();
-        long uploaded = (averaged ? plan.work().size() : accepted.outcomes.size()) * (modelFloats + program.clientFloats());
+        long uploaded = (averaged ? plan.work().size() : accepted.outcomes.size()) * (modelFloats + program.clientFloats()) + syntheticFloats;
         long downloaded = plan.sampled().length * (modelFloats + program.serverFloats());
         int dropped = (int) accepted.failures.stream().filter(f -> f.reason().equals(ClientFailure.DROPPED)).count();
         return new RoundMetrics(setup.runId(), plan.round(), test, lossExamples == 0 ? Double.NaN : lossSum / lossExamples, percentiles(losses),
                 averaged ? plan.work().size() : accepted.updates.size(), plan.sampled().length, dropped, plan.straggling(), accepted.rejected,
                 examples, flops, (System.nanoTime() - start) / 1e9, averaged ? Double.NaN : computeNanos / 1e9, trainingSeconds, decomposition,
                 heldCount == 0 ? Double.NaN : personal / heldCount, heldCount == 0 ? Double.NaN : globalHeld / heldCount, uploaded, downloaded,
-                Instant.now());
+                syntheticFloats, Instant.now());
     }
 
     static LossDecomposition decompose(List<ClientUpdate> updates, double globalLoss) {

@@ -119,12 +119,33 @@ public final class FederateOptions {
     @Option(names = "--barrier-release", paramLabel = "NATS", description = "auto-barrier: loss barrier below which a local layer is averaged again. Default: half the threshold.")
     Double barrierRelease;
 
+    @Option(names = "--synthetic", paramLabel = "RUN_ID", description = {
+        "A distill run of this plan in the lake: each client uploads its synthetic set with its first accepted update, and after",
+        "every round the server fine-tunes the aggregated model on the union of the sets it holds (any strategy)."})
+    String synthetic;
+
+    @Option(names = "--synthetic-method", paramLabel = "METHOD", description = "Which sets of that run: dm, ast or random (its random-real baseline). Default: the run's method.")
+    String syntheticMethod;
+
+    @Option(names = "--synthetic-epochs", defaultValue = "10", description = "Server fine-tuning epochs over the union per round. Default: ${DEFAULT-VALUE}.")
+    int syntheticEpochs;
+
+    @Option(names = "--synthetic-lr", defaultValue = "0.01", description = "Its SGD rate (momentum 0.9, weight decay 5e-4, as the DC papers train on synthetic sets). Default: ${DEFAULT-VALUE}.")
+    double syntheticLr;
+
+    @Option(names = "--synthetic-batch", defaultValue = "256", description = "Its minibatch size. Default: ${DEFAULT-VALUE}.")
+    int syntheticBatch;
+
+    @Option(names = "--no-synthetic-augment", negatable = false, description = "Fine-tune without DSA augmentation (on by default, as the DC papers train).")
+    boolean noSyntheticAugment;
+
     /** The request these options describe, with the given strategy, its options and the seed. */
     FederateRequest toRequest(String strategy, java.util.Map<String, String> strategyOptions, long seed) {
         return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, learningRate,
                 momentum, engine, trainer, strategy, strategyOptions, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery,
                 decomposeSample, evalEvery, slices, commitEvery, seed, initSeed, new FederateRequest.BarrierOptions(barriersEvery, barrierClients, barrierAlphas,
-                barrierSample, layerPolicy, barrierThreshold, barrierRelease));
+                barrierSample, layerPolicy, barrierThreshold, barrierRelease),
+                new FederateRequest.SyntheticOptions(synthetic, syntheticMethod, syntheticEpochs, syntheticLr, syntheticBatch, !noSyntheticAugment));
     }
 
     /** Adds every strategy's options as flags, and the strategies to the help footer. */

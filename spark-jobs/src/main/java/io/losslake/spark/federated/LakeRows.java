@@ -37,7 +37,7 @@ public final class LakeRows {
                 d == null ? null : nullable(d.local()), d == null ? null : nullable(d.shift()), d == null ? null : nullable(d.aggregation()),
                 d == null ? null : nullable(d.global()),
                 nullable(m.meanPersonalAccuracy()), nullable(m.meanGlobalHoldoutAccuracy()), m.uploadedFloats(), m.downloadedFloats(),
-                Timestamp.from(m.recordedAt()));
+                m.syntheticFloats(), Timestamp.from(m.recordedAt()));
     }
 
     /** The {@code client_metrics} row of one sampled client. */

@@ -11,6 +11,7 @@ import io.losslake.federated.simulation.ClientExecutor;
 import io.losslake.federated.simulation.RoundMetrics;
 import io.losslake.federated.simulation.RunSettings;
 import io.losslake.federated.simulation.Simulation;
+import io.losslake.federated.simulation.SyntheticRounds;
 import io.losslake.spark.data.ClientDatasets;
 import io.losslake.spark.federated.ClientSource;
 import io.losslake.spark.federated.Dl4jSparkExecutor;
@@ -116,7 +117,15 @@ public final class FederateJob {
             if (resumed) {
                 LakeSink.discardAfter(lake, runId, checkpoint == null ? 0 : checkpoint.round());
             }
-            Simulation simulation = new Simulation(new Simulation.Setup(runId, settings, model, clients.available(), test, sample));
+            SyntheticRounds synthetic = request.synthetic().run() == null ? null
+                    : SyntheticSets.load(lake, request.synthetic(), request.plan(), info, clients.available());
+            if (synthetic != null) {
+                int examples = synthetic.sets().values().stream().mapToInt(s -> s.size()).sum();
+                out.printf("synthetic sets of distill run %s: %,d examples over %d clients; the server fine-tunes on the union it holds, %d epochs "
+                                + "per round at rate %s%s%n", request.synthetic().run(), examples, synthetic.sets().size(), request.synthetic().epochs(),
+                        request.synthetic().lr(), request.synthetic().augment() ? " with DSA" : "");
+            }
+            Simulation simulation = new Simulation(new Simulation.Setup(runId, settings, model, clients.available(), test, sample, synthetic));
             RunLog.Start start = new RunLog.Start(runId, "federate", settings.seed(), info.dataset() + " / " + request.plan(),
                     Json.of(request.toConfig()), startedAt);
             RoundProgress progress = new RoundProgress(out, settings.rounds());

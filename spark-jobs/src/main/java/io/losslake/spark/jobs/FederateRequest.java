@@ -29,12 +29,13 @@ import java.util.TreeSet;
  * @param commitEvery     seconds between commits of finished rounds' rows (0: every round)
  * @param initSeed        seed of the initial weights; null: {@code seed}
  * @param barriers        barriers measured during the run, and the layer policy
+ * @param synthetic       the clients' synthetic sets the server fine-tunes on every round ({@code --synthetic})
  */
 public record FederateRequest(String plan, String model, int rounds, Integer clientsPerRound, Double fraction, int localEpochs, int localSteps,
                               int batchSize, String optimizer, double lr, double momentum, String engine, String trainer, String strategy,
                               Map<String, String> strategyOptions, List<Integer> personalLayers, Double holdout, double dropout, double straggle,
                               boolean dropStragglers, Integer decomposeEvery, int decomposeSample, int evalEvery, Integer slices, double commitEvery,
-                              long seed, Long initSeed, BarrierOptions barriers) {
+                              long seed, Long initSeed, BarrierOptions barriers, SyntheticOptions synthetic) {
     public static final String ENGINE = "losslake";
     public static final String DL4J_SPARK = "dl4j-spark";
     /** Config keys a stored run may hold that are not part of the request (where it ran, how it was started). */
@@ -44,6 +45,34 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
         strategyOptions = Map.copyOf(strategyOptions == null ? Map.of() : strategyOptions);
         personalLayers = List.copyOf(personalLayers == null ? List.of() : personalLayers);
         barriers = barriers == null ? BarrierOptions.DEFAULT : barriers;
+        synthetic = synthetic == null ? SyntheticOptions.NONE : synthetic;
+    }
+
+    /** The request without synthetic sets (as before {@code --synthetic} existed). */
+    public FederateRequest(String plan, String model, int rounds, Integer clientsPerRound, Double fraction, int localEpochs, int localSteps,
+                           int batchSize, String optimizer, double lr, double momentum, String engine, String trainer, String strategy,
+                           Map<String, String> strategyOptions, List<Integer> personalLayers, Double holdout, double dropout, double straggle,
+                           boolean dropStragglers, Integer decomposeEvery, int decomposeSample, int evalEvery, Integer slices, double commitEvery,
+                           long seed, Long initSeed, BarrierOptions barriers) {
+        this(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, lr, momentum, engine, trainer, strategy,
+                strategyOptions, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery, decomposeSample, evalEvery, slices,
+                commitEvery, seed, initSeed, barriers, SyntheticOptions.NONE);
+    }
+
+    /**
+     * {@code --synthetic}, {@code --synthetic-method}, {@code --synthetic-epochs}, {@code --synthetic-lr},
+     * {@code --synthetic-batch} and {@code --no-synthetic-augment}.
+     *
+     * @param run    the distill run whose sets the clients upload; null: none
+     * @param method which of its sets (dm, ast or random); null: the run's method
+     */
+    public record SyntheticOptions(String run, String method, int epochs, double lr, int batch, boolean augment) {
+        public static final SyntheticOptions NONE = new SyntheticOptions(null, null, 10, 0.01, 256, true);
+
+        /** The server's fine-tuning; one sentence on a bad option. */
+        public io.losslake.federated.distill.ServerTuning tuning() {
+            return new io.losslake.federated.distill.ServerTuning(epochs, lr, batch, augment);
+        }
     }
 
     /**
@@ -79,14 +108,14 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
     public FederateRequest withStrategy(String name, Map<String, String> options) {
         return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, lr, momentum,
                 engine, trainer, name, options, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery, decomposeSample,
-                evalEvery, slices, commitEvery, seed, initSeed, barriers);
+                evalEvery, slices, commitEvery, seed, initSeed, barriers, synthetic);
     }
 
     /** This request with another seed. */
     public FederateRequest withSeed(long newSeed) {
         return new FederateRequest(plan, model, rounds, clientsPerRound, fraction, localEpochs, localSteps, batchSize, optimizer, lr, momentum,
                 engine, trainer, strategy, strategyOptions, personalLayers, holdout, dropout, straggle, dropStragglers, decomposeEvery,
-                decomposeSample, evalEvery, slices, commitEvery, newSeed, initSeed, barriers);
+                decomposeSample, evalEvery, slices, commitEvery, newSeed, initSeed, barriers, synthetic);
     }
 
     /**
@@ -106,6 +135,15 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
         }
         ModelSpec.parse(model, 784, 10); // the spelling; sizes come from the plan
         settings(1_000_000);
+        if (synthetic.run() != null) {
+            synthetic.tuning();
+            if (synthetic.method() != null && !Set.of("dm", "ast", "random").contains(synthetic.method())) {
+                throw new IllegalArgumentException("Invalid --synthetic-method '" + synthetic.method() + "': expected dm, ast or random.");
+            }
+        } else if (!synthetic.equals(SyntheticOptions.NONE)) {
+            throw new IllegalArgumentException("--synthetic-method, --synthetic-epochs, --synthetic-lr, --synthetic-batch and --no-synthetic-augment "
+                    + "need --synthetic RUN_ID (a distill run in this lake).");
+        }
     }
 
     /**
@@ -182,6 +220,12 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
         c.put("layer-policy", barriers.layerPolicy());
         c.put("barrier-threshold", barriers.threshold());
         c.put("barrier-release", barriers.release());
+        c.put("synthetic", synthetic.run());
+        c.put("synthetic-method", synthetic.method());
+        c.put("synthetic-epochs", synthetic.epochs());
+        c.put("synthetic-lr", synthetic.lr());
+        c.put("synthetic-batch", synthetic.batch());
+        c.put("synthetic-augment", synthetic.augment());
         return c;
     }
 
@@ -216,7 +260,11 @@ public record FederateRequest(String plan, String model, int rounds, Integer cli
                 new BarrierOptions(integer(c, "barriers-every", d.barriers.every()), integer(c, "barrier-clients", d.barriers.clients()),
                         text(c, "barrier-alphas", d.barriers.alphas()), integer(c, "barrier-sample", d.barriers.sample()),
                         text(c, "layer-policy", d.barriers.layerPolicy()), number(c, "barrier-threshold", d.barriers.threshold()),
-                        optionalNumber(c, "barrier-release")));
+                        optionalNumber(c, "barrier-release")),
+                new SyntheticOptions(c.get("synthetic") == null ? null : String.valueOf(c.get("synthetic")),
+                        c.get("synthetic-method") == null ? null : String.valueOf(c.get("synthetic-method")),
+                        integer(c, "synthetic-epochs", d.synthetic.epochs()), number(c, "synthetic-lr", d.synthetic.lr()),
+                        integer(c, "synthetic-batch", d.synthetic.batch()), !Boolean.FALSE.equals(c.get("synthetic-augment"))));
     }
 
     private static String text(Map<String, Object> c, String key, String fallback) {

@@ -59,7 +59,7 @@ public final class Tables {
             col("clients_straggling", DataTypes.IntegerType, "sampled clients that straggled (did part of their work)"),
             col("clients_rejected", DataTypes.IntegerType, "updates refused for holding NaN or infinity"),
             col("examples_trained", DataTypes.LongType, "examples processed by local training this round (examples x local epochs, less for stragglers)"),
-            col("train_flops", DataTypes.DoubleType, "cumulative training FLOPs of all clients up to and including this round"),
+            col("train_flops", DataTypes.DoubleType, "cumulative training FLOPs of all clients up to and including this round, and of the server's fine-tuning on synthetic sets (federate --synthetic)"),
             col("wall_seconds", DataTypes.DoubleType, "wall time of the round on the driver, sampling to metrics (not the write of this row)"),
             col("client_compute_seconds", DataTypes.DoubleType, "sum over clients of their local training time"),
             col("training_seconds", DataTypes.DoubleType, "wall time of the round's Spark training job"),
@@ -70,8 +70,9 @@ public final class Tables {
             col("decomp_global", DataTypes.DoubleType, "L(w_bar), the new global model's loss on the fixed training sample (= the three terms' sum)"),
             col("mean_personal_accuracy", DataTypes.DoubleType, "mean over aggregated clients of their personalised model's accuracy on their held-out slice"),
             col("mean_global_holdout_accuracy", DataTypes.DoubleType, "mean over aggregated clients of the round's global model's accuracy on their held-out slice"),
-            col("uploaded_floats", DataTypes.LongType, "values the clients sent back this round: the weights and the strategy's extras (SCAFFOLD's Delta c_i) of every client that returned an update"),
+            col("uploaded_floats", DataTypes.LongType, "values the clients sent back this round: the weights and the strategy's extras (SCAFFOLD's Delta c_i) of every client that returned an update, and the synthetic sets that arrived"),
             col("downloaded_floats", DataTypes.LongType, "values the server sent this round: the global weights and its program's tensors (SCAFFOLD's c) to every sampled client"),
+            col("synthetic_floats", DataTypes.LongType, "the part of uploaded_floats that was synthetic data (federate --synthetic): pixels and labels of the sets clients sent with their first accepted update"),
             col("recorded_at", DataTypes.TimestampType, "when the row was written (UTC)"));
 
     public static final StructType CLIENT_METRICS_SCHEMA = schema(
