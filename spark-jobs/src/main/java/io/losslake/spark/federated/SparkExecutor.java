@@ -121,7 +121,9 @@ public final class SparkExecutor implements ClientExecutor {
         // task g reads group g's partitions; slice g holds its blocks
         JavaRDD<List<Block>> taskWork = jsc.parallelize(perTask, perTask.size());
         Broadcast<RoundInput> input = jsc.broadcast(plan.input());
-        jsc.setJobGroup(jobGroup, String.format("%s: round %d, %d of %d sampled clients in %d tasks", describe, plan.round(), work.size(),
+        String command = jsc.getLocalProperty(io.losslake.spark.runtime.LakeSession.COMMAND_PROPERTY);
+        jsc.setJobGroup(jobGroup, String.format("%s%s: round %d, %d of %d sampled clients in %d tasks", command == null ? "" : command + " ", describe,
+                plan.round(), work.size(),
                 plan.sampled().length, perTask.size()), false);
         try {
             List<ClientOutcome> outcomes = new ArrayList<>();
@@ -146,6 +148,8 @@ public final class SparkExecutor implements ClientExecutor {
     @Override
     public void close() {
         jsc.clearJobGroup();
+        // the command's own description again for the jobs after the rounds
+        jsc.setJobDescription(jsc.getLocalProperty(io.losslake.spark.runtime.LakeSession.COMMAND_PROPERTY));
         if (sample != null) {
             sample.destroy(false);
         }

@@ -141,7 +141,7 @@ public final class DistillJob {
                 describe(request), request.ipc(), baseline == null ? "" : ", with the random-real baseline");
         out.flush();
         long begin = System.nanoTime();
-        jsc.setJobDescription("distill: " + distiller.method() + " of plan " + request.plan() + ", one task per client");
+        jsc.setJobDescription("losslake distill: " + distiller.method() + " of plan " + request.plan() + ", one task per client");
         JavaFutureAction<List<ClientResult>> future = ClientDatasets.load(lake, info, slices)
                 .filter(c -> c.size() > 0)
                 .map(c -> condense(c, distiller, baseline, ipc, seed))
@@ -320,7 +320,7 @@ public final class DistillJob {
                 request.evalEpochs(), String.join(", ", sets.keySet()), work.size());
         out.flush();
         long begin = System.nanoTime();
-        jsc.setJobDescription("distill: evaluation networks trained on the synthetic sets");
+        jsc.setJobDescription("losslake distill: evaluation networks trained on the synthetic sets");
         JavaFutureAction<List<Evaluated>> future = jsc.parallelize(work, work.size()).map(w -> {
             String m = w.substring(0, w.indexOf(':'));
             int s = Integer.parseInt(w.substring(w.indexOf(':') + 1));

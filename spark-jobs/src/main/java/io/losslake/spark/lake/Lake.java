@@ -55,11 +55,27 @@ public final class Lake {
         int slices = (int) Math.max(1, Math.min(rows.size(), bytes / (768 * 1024) + 1));
         Dataset<Row> frame = slices == 1 ? spark.createDataFrame(rows, schema)
                 : spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema);
-        retrying(table, () -> frame.write()
+        described("append " + rows.size() + " rows to " + table, () -> retrying(table, () -> frame.write()
                 .format("delta")
                 .mode("append")
                 .option("mergeSchema", "true")
-                .save(path(table)));
+                .save(path(table))));
+    }
+
+    /**
+     * Runs {@code work} with its Spark jobs described as {@code what}, after the command's name, in
+     * the Spark UI; the thread's description before is restored after.
+     */
+    public void described(String what, Runnable work) {
+        var sc = spark.sparkContext();
+        String before = sc.getLocalProperty("spark.job.description");
+        String command = sc.getLocalProperty(io.losslake.spark.runtime.LakeSession.COMMAND_PROPERTY);
+        sc.setJobDescription((command == null ? "losslake" : command) + ": " + what);
+        try {
+            work.run();
+        } finally {
+            sc.setJobDescription(before);
+        }
     }
 
     /** Commit attempts before a conflict Delta would not resolve reaches the caller. */
@@ -101,12 +117,12 @@ public final class Lake {
      * needed. Re-running the same write leaves the same rows: idempotent.
      */
     public void replacePartition(String table, String column, String value, Dataset<Row> rows) {
-        retrying(table, () -> rows.write()
+        described("replace " + column + " = " + value + " in " + table, () -> retrying(table, () -> rows.write()
                 .format("delta")
                 .mode("overwrite")
                 .partitionBy(column)
                 .option("replaceWhere", column + " = '" + value.replace("'", "''") + "'")
-                .save(path(table)));
+                .save(path(table))));
     }
 
     private static long approximateBytes(Object value) {

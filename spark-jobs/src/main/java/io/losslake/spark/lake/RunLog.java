@@ -140,6 +140,6 @@ public final class RunLog {
     }
 
     private void update(String runId, Map<String, Column> set) {
-        Lake.retrying(Tables.RUNS, () -> lake.delta(Tables.RUNS).update(col("run_id").equalTo(runId), set));
+        lake.described("update run " + runId + " in runs", () -> Lake.retrying(Tables.RUNS, () -> lake.delta(Tables.RUNS).update(col("run_id").equalTo(runId), set)));
     }
 }

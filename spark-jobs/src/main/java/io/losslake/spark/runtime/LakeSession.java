@@ -44,7 +44,7 @@ public final class LakeSession implements AutoCloseable {
             existing = null;
         }
         if (existing != null) {
-            return new LakeSession(existing, false);
+            return described(new LakeSession(existing, false), appName);
         }
         SparkConf spark = new SparkConf(); // picks up spark.* system properties, i.e. spark-submit's settings
         if (master != null) {
@@ -78,7 +78,21 @@ public final class LakeSession implements AutoCloseable {
             spark.setIfMissing("spark.driver.host", "127.0.0.1");
             spark.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
-        return new LakeSession(SparkSession.builder().config(spark).getOrCreate(), true);
+        return described(new LakeSession(SparkSession.builder().config(spark).getOrCreate(), true), appName);
+    }
+
+    /** The local property naming the command, which {@link io.losslake.spark.lake.Lake} prefixes its writes' descriptions with. */
+    public static final String COMMAND_PROPERTY = "losslake.command";
+
+    /**
+     * Every Spark job of the command carries a description in the Spark UI: the command by default
+     * (threads the command starts inherit it), a more precise one where a job sets its own.
+     */
+    private static LakeSession described(LakeSession session, String appName) {
+        var sc = session.spark.sparkContext();
+        sc.setLocalProperty(COMMAND_PROPERTY, appName);
+        sc.setJobDescription(appName);
+        return session;
     }
 
     public SparkSession spark() {

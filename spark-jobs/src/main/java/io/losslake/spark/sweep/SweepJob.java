@@ -174,7 +174,7 @@ public final class SweepJob {
                                 p -> ClientSource.of(ClientDatasets.load(lake, plan, Math.min(256, plan.numClients())), plan.numClients()));
                         checkpoints = federated(lake, jsc, sweep, run, source, features, classes, evalSets, runId);
                     } else {
-                        jsc.setJobDescription("sweep " + sweep.name() + ": centralised " + run.model() + " D=" + run.budget() + " seed " + run.seed());
+                        jsc.setJobDescription("losslake sweep " + sweep.name() + ": centralised " + run.model() + " D=" + run.budget() + " seed " + run.seed());
                         checkpoints = jsc.parallelize(List.of(run), 1).map(new CentralTask(sweep, trainB, evalB, features, classes)).collect().get(0);
                     }
                     points.add(rows(sweep, runId, run, model, info, checkpoints));
