@@ -3,7 +3,9 @@ package io.losslake.spark;
 import io.losslake.spark.bench.BenchCommand;
 import io.losslake.spark.cli.BarrierCommand;
 import io.losslake.spark.cli.CompareCommand;
+import io.losslake.spark.cli.ConfigCommand;
 import io.losslake.spark.cli.DistillCommand;
+import io.losslake.spark.cli.ReportCommand;
 import io.losslake.spark.cli.ConfigFile;
 import io.losslake.spark.cli.FederateCommand;
 import io.losslake.spark.cli.FitCommand;
@@ -24,8 +26,8 @@ import picocli.CommandLine.ParseResult;
 /** The {@code losslake} command line; {@code bin/losslake} and {@code spark-submit} both start here. */
 @Command(name = "losslake", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         subcommands = {PipelineCommand.class, PrepareCommand.class, PartitionsCommand.class, FederateCommand.class, CompareCommand.class,
-            FitCommand.class, LossToLossCommand.class, SweepCommand.class, StudyCommand.class, BarrierCommand.class, DistillCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+            FitCommand.class, LossToLossCommand.class, SweepCommand.class, StudyCommand.class, BarrierCommand.class, DistillCommand.class,
+            ReportCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         description = {"Federated training simulations and scaling-law fits as Spark pipelines over a Delta lake.",
             "Run 'losslake <command> --help' for a command's options."})
 public final class Main implements Runnable {
@@ -34,7 +36,21 @@ public final class Main implements Runnable {
     /** Exit status for a run that failed after it started. */
     public static final int FAILED = 1;
     /** Commands whose --config is their own file format rather than a file of option values. */
-    private static final java.util.Set<String> OWN_CONFIG = java.util.Set.of("sweep");
+    private static final java.util.Set<String> OWN_CONFIG = java.util.Set.of("sweep", "config");
+
+    /** Whether {@code command}'s --config is its own file format rather than a file of option values. */
+    public static boolean ownsConfig(String command) {
+        return OWN_CONFIG.contains(command);
+    }
+
+    /** The command line with every command, help reflowed, as {@link #execute} runs it. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOverwrittenOptionsAllowed(true); // the last of a repeated flag wins, as in most tools
+        cli.setUsageHelpAutoWidth(true);
+        reflowHelp(cli);
+        return cli;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,12 +67,9 @@ public final class Main implements Runnable {
 
     /** Runs the command line in this JVM and returns its exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
-        cli.setOverwrittenOptionsAllowed(true); // the last of a repeated flag wins, as in most tools
-        cli.setUsageHelpAutoWidth(true);
-        reflowHelp(cli);
         ConfigFile config;
         try {
             io.losslake.federated.fused.FusedNetworks.checkBlasSetting();

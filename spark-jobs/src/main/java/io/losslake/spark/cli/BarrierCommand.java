@@ -24,6 +24,9 @@ public final class BarrierCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option values.")
+    Path config;
+
     @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The federate run whose models are compared.")
     String run;
 

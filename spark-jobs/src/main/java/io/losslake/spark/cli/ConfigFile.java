@@ -92,6 +92,11 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return null;
     }
 
+    /** Whether the file gives {@code key} (an option's long name without the dashes). */
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
     /** Fails if the file names a key that {@code command} has no option for. */
     public void checkKeysAgainst(CommandLine command) {
         Set<String> known = new TreeSet<>();
