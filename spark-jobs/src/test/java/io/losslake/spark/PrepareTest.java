@@ -197,7 +197,7 @@ class PrepareTest {
         };
         String[] expected = {"--scheme 'labelskew'", "--alpha 0.0", "--alpha -1.0", "Cannot deal 300 examples to 301 clients",
             "--alpha does not apply to the iid scheme", "outside the declared 3 classes", "no column 'klass'",
-            "'label' is not numeric (type string, e.g. value 'cat')", "missing or NaN features", "outside the declared 5 classes",
+            "'label' is not numeric (type string, e.g. value 'cat')", "missing, NaN or infinite features", "outside the declared 5 classes",
             "missing.csv is not a readable csv source"};
         for (int i = 0; i < cases.length; i++) {
             Cli bad = prepare(lake, cases[i]);

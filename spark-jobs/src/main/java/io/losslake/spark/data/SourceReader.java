@@ -36,7 +36,7 @@ import scala.Tuple2;
 /**
  * Reads a dataset from IDX files or a CSV, Parquet or Delta source into the examples table's
  * shape, checking everything a user can get wrong before anything is written: missing columns,
- * non-numeric labels, NaN or missing features, labels outside the declared classes.
+ * non-numeric labels, NaN, infinite or missing features, labels outside the declared classes.
  */
 public final class SourceReader {
     static final String TRAIN = "train";
@@ -125,6 +125,18 @@ public final class SourceReader {
                 throw new DatasetException("--input " + spec.input() + " is not a readable " + spec.format() + " source: "
                         + firstLine(e.getMessage()) + ".", e);
             }
+            // a file of another format: Parquet's footer check fails inside the schema-inference job; the deepest cause says why
+            String why = null;
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                String m = String.valueOf(c.getMessage());
+                if (m.contains("is not a Parquet file") || m.contains("CANNOT_READ_FILE_FOOTER")) {
+                    why = firstLine(m).replaceFirst("^\\[CANNOT_READ_FILE_FOOTER\\] ", "");
+                }
+            }
+            if (why != null) {
+                throw new DatasetException("--input " + spec.input() + " is not a readable " + spec.format() + " source (" + why
+                        + "); check --format (csv, parquet or delta).", e);
+            }
             throw e;
         }
     }
@@ -171,7 +183,7 @@ public final class SourceReader {
         }
     }
 
-    /** One pass over the data: labels present, integral, within the classes; features present and not NaN; split values known. */
+    /** One pass over the data: labels present, integral, within the classes; features present and finite; split values known. */
     private static int validate(SourceSpec spec, Dataset<Row> typed) {
         Row stats = typed.agg(
                 count(lit(1)),
@@ -179,7 +191,7 @@ public final class SourceReader {
                 sum(when(col("l").notEqual(org.apache.spark.sql.functions.floor(col("l"))), 1).otherwise(0)),
                 min(col("l")),
                 max(col("l")),
-                sum(when(expr("exists(f, x -> x IS NULL OR isnan(x))"), 1).otherwise(0)),
+                sum(when(expr("exists(f, x -> x IS NULL OR isnan(x) OR abs(x) = double('Infinity'))"), 1).otherwise(0)),
                 sum(when(col("s").isNotNull().and(col("s").isin(TRAIN, TEST).unary_$bang()), 1).otherwise(0)),
                 sum(when(col("s").isNull(), 1).otherwise(0))).first();
         long rows = stats.getLong(0);
@@ -201,7 +213,7 @@ public final class SourceReader {
                     + ", outside the declared " + classes + " classes (expected 0.." + (classes - 1) + ").");
         }
         if (stats.getLong(5) > 0) {
-            throw new DatasetException(describe(spec) + ": " + stats.getLong(5) + " rows have missing or NaN features; expected a number in every feature column.");
+            throw new DatasetException(describe(spec) + ": " + stats.getLong(5) + " rows have missing, NaN or infinite features; expected a finite number in every feature column.");
         }
         if (spec.splitColumn() != null && (stats.getLong(6) > 0 || stats.getLong(7) > 0)) {
             throw new DatasetException(describe(spec) + ": " + (stats.getLong(6) + stats.getLong(7)) + " rows have a split column '"

@@ -89,6 +89,13 @@ public final class FitJob {
         Sources.requireColumns(rows, source, order);
         rows = Sources.filter(rows, request.where(), source);
         List<String> numeric = order.stream().filter(c -> !request.groupBy().contains(c)).toList();
+        for (String c : numeric) {
+            org.apache.spark.sql.types.DataType type = rows.schema().apply(c).dataType();
+            if (!(type instanceof org.apache.spark.sql.types.NumericType)) {
+                throw new UserInputException("Column '" + c + "' of " + source + " holds " + type.simpleString()
+                        + " values; expected numbers (a CSV column with any non-numeric entry is read as text).");
+            }
+        }
         List<Row> points = rows.select(order.stream().map(c -> col(c)).toArray(Column[]::new)).collectAsList();
         for (String c : numeric) {
             int index = order.indexOf(c);
