@@ -122,7 +122,11 @@ public final class Main implements Runnable {
             command.getErr().flush();
             return FAILED;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            io.losslake.spark.lake.WriterLease.releaseAll(); // the next command in this JVM (a notebook, a test) takes its own
+        }
     }
 
     /**

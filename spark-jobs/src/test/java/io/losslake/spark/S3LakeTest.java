@@ -104,4 +104,71 @@ class S3LakeTest {
         assertThat(spark.read().format("delta").load(lake + "/examples").count()).isEqualTo(280);
         assertThat(spark.read().format("delta").load(lake + "/partitions").count()).isEqualTo(200);
     }
+
+    @Test
+    void prepareFederateSweepAndFitRunOnS3aAndASecondWriterIsRefusedBeforeWritingAnything() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data2"));
+        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 200, 6, 4, 1), true);
+        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 80, 6, 4, 2), true);
+        String lake = "s3a://" + BUCKET + "/lakes/second";
+        Cli prepare = Cli.run("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
+                "--clients", "4", "--min-size", "10", "--plan", "p", "--lake", lake);
+        assertThat(prepare.status()).as(prepare.err()).isZero();
+        // a stateful strategy: its control variates travel through client_state on S3
+        Cli federate = Cli.run("federate", "--plan", "p", "--model", "mlp:8", "--rounds", "2", "--strategy", "scaffold", "--lr", "0.05",
+                "--decompose-sample", "40", "--lake", lake);
+        assertThat(federate.status()).as(federate.err()).isZero();
+        Path sweep = dir.resolve("s3-sweep.yaml");
+        Files.writeString(sweep, """
+                name: s3
+                dataset: synthetic
+                models: [mlp:4, mlp:8]
+                data-budgets: [128, 256]
+                checkpoints: 2
+                batch-size: 16
+                optimizer: adam
+                lr: 0.01
+                modes: [centralised]
+                eval-sets: [test]
+                eval-sample: 40
+                """);
+        Cli swept = Cli.run("sweep", "--config", sweep.toString(), "--lake", lake);
+        assertThat(swept.status()).as(swept.err()).isZero();
+        Cli fit = Cli.run("fit", "--form", "power", "--bootstrap", "20", "--where", "eval_set = 'test'", "--lake", lake);
+        assertThat(fit.status()).as(fit.err()).isZero();
+
+        List<Row> runs = spark.read().format("delta").load(lake + "/runs").collectAsList();
+        assertThat(runs).hasSize(4).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("SUCCEEDED"));
+        assertThat(spark.read().format("delta").load(lake + "/round_metrics").count()).isEqualTo(2);
+        assertThat(spark.read().format("delta").load(lake + "/client_state").count()).isPositive();
+        assertThat(spark.read().format("delta").load(lake + "/sweep_points").count()).isEqualTo(2 * 2 * 2 * 2); // models, budgets, checkpoints, train and test
+        assertThat(spark.read().format("delta").load(lake + "/scaling_fits").count()).isPositive();
+        // every command gave its writer lease back
+        FileSystem s3fs = new org.apache.hadoop.fs.Path(lake).getFileSystem(spark.sparkContext().hadoopConfiguration());
+        org.apache.hadoop.fs.Path leases = new org.apache.hadoop.fs.Path(lake + "/_losslake_writers");
+        assertThat(s3fs.exists(leases) ? s3fs.listStatus(leases) : new org.apache.hadoop.fs.FileStatus[0]).isEmpty();
+
+        // another process is writing: its lease is fresh, so this job stops before its first commit
+        org.apache.hadoop.fs.Path other = new org.apache.hadoop.fs.Path(leases, "other.lease");
+        try (var out = s3fs.create(other, true)) {
+            out.write("losslake sweep nightly (pid 4242 on worker-7)".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        long fitsBefore = spark.read().format("delta").load(lake + "/scaling_fits").count();
+        List<String> logBefore = listing(s3fs, new org.apache.hadoop.fs.Path(lake + "/runs/_delta_log"));
+        Cli refused = Cli.run("fit", "--form", "power", "--bootstrap", "20", "--where", "eval_set = 'test'", "--lake", lake);
+        assertThat(refused.status()).as(refused.err()).isEqualTo(2);
+        assertThat(refused.err().strip().lines()).hasSize(1);
+        assertThat(refused.err()).contains("is being written by another losslake job (losslake sweep nightly (pid 4242 on worker-7)",
+                "S3DynamoDBLogStore");
+        assertThat(listing(s3fs, new org.apache.hadoop.fs.Path(lake + "/runs/_delta_log"))).isEqualTo(logBefore);
+        assertThat(spark.read().format("delta").load(lake + "/scaling_fits").count()).isEqualTo(fitsBefore);
+        assertThat(s3fs.listStatus(leases)).hasSize(1); // its own lease withdrawn, the other's left alone
+        s3fs.delete(other, false);
+        Cli after = Cli.run("fit", "--form", "power", "--bootstrap", "20", "--where", "eval_set = 'test'", "--lake", lake);
+        assertThat(after.status()).as(after.err()).isZero();
+    }
+
+    private static List<String> listing(FileSystem fs, org.apache.hadoop.fs.Path folder) throws java.io.IOException {
+        return java.util.Arrays.stream(fs.listStatus(folder)).map(f -> f.getPath().getName() + " " + f.getLen()).sorted().toList();
+    }
 }

@@ -192,6 +192,7 @@ public final class LakeSink implements RoundSink {
 
     /** Deletes {@code runId}'s rows of rounds after {@code round}: what a killed run wrote past its last checkpoint. */
     public static void discardAfter(Lake lake, String runId, int round) {
+        lake.claimWrite();
         for (String table : List.of(Tables.ROUND_METRICS, Tables.CLIENT_METRICS, Tables.CLIENT_STATE, Tables.BARRIERS, Tables.CHECKPOINTS)) {
             if (lake.exists(table)) {
                 lake.delta(table).delete(col("run_id").equalTo(runId).and(col("round").gt(round)));

@@ -63,10 +63,19 @@ public final class Lake {
     }
 
     /**
-     * Runs {@code work} with its Spark jobs described as {@code what}, after the command's name, in
+     * Called before every write: on a lake whose log store takes one writer at a time, makes sure
+     * this process holds the lake's {@link WriterLease} (or stops with one sentence).
+     */
+    public void claimWrite() {
+        WriterLease.ensure(spark, root);
+    }
+
+    /**
+     * Runs one of this lake's writes, {@code work}, with its Spark jobs described as {@code what}, after the command's name, in
      * the Spark UI; the thread's description before is restored after.
      */
     public void described(String what, Runnable work) {
+        claimWrite();
         var sc = spark.sparkContext();
         String before = sc.getLocalProperty("spark.job.description");
         String command = sc.getLocalProperty(io.losslake.spark.runtime.LakeSession.COMMAND_PROPERTY);
