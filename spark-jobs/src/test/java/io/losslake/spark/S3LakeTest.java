@@ -118,20 +118,7 @@ class S3LakeTest {
         Cli federate = Cli.run("federate", "--plan", "p", "--model", "mlp:8", "--rounds", "2", "--strategy", "scaffold", "--lr", "0.05",
                 "--decompose-sample", "40", "--lake", lake);
         assertThat(federate.status()).as(federate.err()).isZero();
-        Path sweep = dir.resolve("s3-sweep.yaml");
-        Files.writeString(sweep, """
-                name: s3
-                dataset: synthetic
-                models: [mlp:4, mlp:8]
-                data-budgets: [128, 256]
-                checkpoints: 2
-                batch-size: 16
-                optimizer: adam
-                lr: 0.01
-                modes: [centralised]
-                eval-sets: [test]
-                eval-sample: 40
-                """);
+        Path sweep = TinySweep.write(dir.resolve("s3-sweep.yaml"), "s3");
         Cli swept = Cli.run("sweep", "--config", sweep.toString(), "--lake", lake);
         assertThat(swept.status()).as(swept.err()).isZero();
         Cli fit = Cli.run("fit", "--form", "power", "--bootstrap", "20", "--where", "eval_set = 'test'", "--lake", lake);

@@ -64,20 +64,7 @@ class ViewsTest {
         assertThat(run.status()).as(run.err()).isZero();
         federateRun = runId(run, "federate");
 
-        Path sweep = dir.resolve("sweep.yaml");
-        Files.writeString(sweep, """
-                name: r
-                dataset: synthetic
-                models: [mlp:4, mlp:8]
-                data-budgets: [128, 256]
-                checkpoints: 2
-                batch-size: 16
-                optimizer: adam
-                lr: 0.01
-                modes: [centralised]
-                eval-sets: [test]
-                eval-sample: 40
-                """);
+        Path sweep = TinySweep.write(dir.resolve("sweep.yaml"), "r");
         Cli swept = Cli.run("sweep", "--config", sweep.toString(), "--lake", lake.toString());
         assertThat(swept.status()).as(swept.err()).isZero();
         sweepRun = runId(swept, "sweep r");
