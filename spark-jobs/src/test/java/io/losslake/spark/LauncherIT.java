@@ -148,20 +148,7 @@ class LauncherIT {
     void tasksThatFailTheirFirstAttemptAreRetriedToTheSameNumbers() throws Exception {
         Path clean = dir.resolve("lake-clean");
         Path faulty = dir.resolve("lake-faulty");
-        Path sweep = dir.resolve("faults-sweep.yaml");
-        Files.writeString(sweep, """
-                name: f
-                dataset: synthetic
-                models: [mlp:4, mlp:8]
-                data-budgets: [128, 256]
-                checkpoints: 2
-                batch-size: 16
-                optimizer: adam
-                lr: 0.01
-                modes: [centralised]
-                eval-sets: [test]
-                eval-sample: 40
-                """);
+        Path sweep = TinySweep.write(dir.resolve("faults-sweep.yaml"), "f");
         SparkSession spark = TestSpark.builder().getOrCreate();
         try {
             for (Path lake : List.of(clean, faulty)) {

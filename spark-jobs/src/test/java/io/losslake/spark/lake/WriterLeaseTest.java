@@ -45,9 +45,9 @@ class WriterLeaseTest {
         SparkConf conf = new SparkConf(false);
         assertThat(WriterLease.required(conf, "s3a://bucket/lake")).isTrue();
         assertThat(WriterLease.required(conf, "s3://bucket/lake")).isTrue();
-        assertThat(WriterLease.required(conf, "file:/tmp/lake")).isFalse();
+        assertThat(WriterLease.required(conf, new java.io.File("lakehouse").toURI().toString())).isFalse(); // file:
         assertThat(WriterLease.required(conf, "hdfs://nn/lake")).isFalse();
-        assertThat(WriterLease.required(conf, "/tmp/lake")).isFalse();
+        assertThat(WriterLease.required(conf, "lakehouse")).isFalse(); // no scheme: the default filesystem
         assertThat(WriterLease.required(conf.clone().set("spark.delta.logStore.s3a.impl", "io.delta.storage.S3DynamoDBLogStore"),
                 "s3a://bucket/lake")).isFalse();
         assertThat(WriterLease.required(conf.clone().set(WriterLease.CHECK_SETTING, "false"), "s3a://bucket/lake")).isFalse();
