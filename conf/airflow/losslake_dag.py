@@ -30,7 +30,7 @@ MAIN_CLASS = "io.losslake.spark.Main"
 
 # One OpenMP thread per Spark task for ND4J (losslake also sets it when missing). The Java 17
 # module openings Spark needs belong in the cluster's spark-defaults.conf
-# (conf/spark-defaults.conf.example), as for the README's spark-submit line.
+# (conf/spark-defaults.cpu.conf), as for the README's spark-submit line.
 SPARK_CONF = {"spark.executorEnv.OMP_NUM_THREADS": "1"}
 
 
