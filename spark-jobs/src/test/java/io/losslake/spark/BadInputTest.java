@@ -184,6 +184,8 @@ class BadInputTest {
             new Case("sweep: empty file", new String[] {"sweep", "--config", sweepEmpty.toString(), "--lake", l}, "sweep-empty.yaml"),
             new Case("sweep: no data budgets", new String[] {"sweep", "--config", sweepNoBudgets.toString(), "--lake", l}, "data-budgets"),
             new Case("sweep: malformed YAML", new String[] {"sweep", "--config", malformed.toString(), "--lake", l}, "is not valid YAML"),
+            new Case("sweep: negative --commit-every", new String[] {"sweep", "--config", dir.resolve("sweep-ok.yaml").toString(), "--commit-every", "-1", "--lake", l},
+                    "Invalid --commit-every -1.0: expected 0 or more seconds."),
             // study
             new Case("study: unknown sweep", new String[] {"study", "--sweep", "nope", "--lake", l}, "nope"),
             new Case("study: grid sweep", new String[] {"study", "--sweep", "ok", "--lake", l}, "isoflop"),

@@ -26,6 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT {
     static final Path LAUNCHER = Path.of("..", "bin", "losslake").toAbsolutePath().normalize();
+    /**
+     * JVM flags for processes that start, write little and end, through the launcher's LOSSLAKE_JAVA_OPTS: C1 only
+     * and the serial collector. Eight such JVMs at once on 2 cores spend most of their time compiling: the concurrent
+     * writers' test took 353 s without them, 208 s with. Processes that train for a while are slower under C1
+     * (the kill and fault tests took 15% longer), so those keep the default JIT.
+     */
+    static final String QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     @TempDir
     static Path dir;
@@ -99,8 +106,11 @@ class LauncherIT {
         String[] run = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "6", "--fraction", "0.6", "--strategy", "scaffold",
             "--dropout", "0.2", "--local-epochs", "3", "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "11",
             "--lake", lake.toString()};
-        Result whole = launch(Map.of(), run);
+        // The uninterrupted run gets its master as the spark.master system property, as spark-submit passes it, and on one
+        // core: the resumed run (local[*]) must still match it number for number.
+        Result whole = launch(Map.of("LOSSLAKE_JAVA_OPTS", "-Dspark.master=local[1]"), run);
         assertThat(whole.status()).as(whole.err()).isZero();
+        assertThat(whole.err()).doesNotContain(" INFO "); // Spark stays quiet on the console
 
         Path killedOut = dir.resolve("killed.txt");
         Process killed = start(Map.of(), killedOut, run);
@@ -115,12 +125,11 @@ class LauncherIT {
         assertThat(Files.readString(killedOut)).doesNotContain("round 6/6");
         String runId = Files.readString(killedOut).lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
 
-        Result resumed = launch(Map.of(), "federate", "--resume", runId, "--lake", lake.toString());
-        assertThat(resumed.status()).as(resumed.err()).isZero();
-        assertThat(resumed.out()).contains("resumed after round", "round 6/6");
-
         spark = TestSpark.builder().getOrCreate();
         try {
+            Cli resumed = Cli.run("federate", "--resume", runId, "--lake", lake.toString()); // in this JVM: only the kill needs a process
+            assertThat(resumed.status()).as(resumed.err()).isZero();
+            assertThat(resumed.out()).contains("resumed after round", "round 6/6");
             String wholeId = whole.out().lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
             List<String> expected = metrics(spark, lake, wholeId);
             List<String> actual = metrics(spark, lake, runId);
@@ -128,6 +137,8 @@ class LauncherIT {
             assertThat(actual).isEqualTo(expected);
             Row status = spark.read().format("delta").load(lake.resolve("runs").toString()).where(col("run_id").equalTo(runId)).first();
             assertThat(status.<String>getAs("status")).isEqualTo("SUCCEEDED");
+            Row wholeRun = spark.read().format("delta").load(lake.resolve("runs").toString()).where(col("run_id").equalTo(wholeId)).first();
+            assertThat(wholeRun.<String>getAs("spark_master")).isEqualTo("local[1]");
             assertThat(spark.read().format("delta").load(lake.resolve("checkpoints").toString()).where(col("run_id").equalTo(runId)).count())
                     .isEqualTo(6);
         } finally {
@@ -144,54 +155,129 @@ class LauncherIT {
                 .toList();
     }
 
+    /**
+     * kill -9 of prepare, sweep and a federate run that batches its commits, each at a seeded random moment inside its
+     * work; then prepare and sweep are run again and federate resumed. Every table must end as after uninterrupted runs
+     * of the same commands: no row lost, none twice.
+     */
     @Test
-    void tasksThatFailTheirFirstAttemptAreRetriedToTheSameNumbers() throws Exception {
-        Path clean = dir.resolve("lake-clean");
-        Path faulty = dir.resolve("lake-faulty");
-        Path sweep = TinySweep.write(dir.resolve("faults-sweep.yaml"), "f");
+    void killedPrepareSweepAndBatchedFederateEndAsTheirUninterruptedRuns() throws Exception {
+        Path whole = dir.resolve("lake-whole");
+        Path killed = dir.resolve("lake-killed");
+        Path sweepFile = TinySweep.write(dir.resolve("kill-sweep.yaml"), "k");
+        String[] prepare = {"prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5", "--clients", "6",
+            "--min-size", "10", "--plan", "p"};
+        String[] sweep = {"sweep", "--config", sweepFile.toString(), "--commit-every", "0"};
+        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "80", "--strategy", "fedavg", "--local-epochs", "2",
+            "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--commit-every", "1", "--seed", "5"};
         SparkSession spark = TestSpark.builder().getOrCreate();
         try {
-            for (Path lake : List.of(clean, faulty)) {
-                Cli prepared = Cli.run("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
-                        "--clients", "6", "--min-size", "10", "--plan", "p", "--lake", lake.toString());
-                assertThat(prepared.status()).as(prepared.err()).isZero();
+            for (String[] command : List.of(prepare, sweep, federate)) {
+                Cli run = Cli.run(concat(command, "--lake", whole.toString()));
+                assertThat(run.status()).as(run.err()).isZero();
             }
-        } finally {
-            spark.stop();
-        }
-        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "4", "--strategy", "scaffold", "--local-epochs", "2",
-            "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "3"};
-        Result a = launch(Map.of(), concat(federate, "--master", "local[2]", "--lake", clean.toString()));
-        assertThat(a.status()).as(a.err()).isZero();
-        // every first attempt of about half the client and sweep tasks fails; local[2,4] retries each up to 3 more times
-        String[] faults = {"--master", "local[2,4]", "--conf", "spark.losslake.faults.taskFailure=0.5", "--conf", "spark.losslake.faults.seed=1"};
-        Result b = launch(Map.of(), concat(concat(federate, faults), "--lake", faulty.toString()));
-        assertThat(b.status()).as(b.err()).isZero();
-        assertThat(b.err()).contains("injected fault");
-        Result c = launch(Map.of(), "sweep", "--config", sweep.toString(), "--master", "local[2]", "--lake", clean.toString());
-        assertThat(c.status()).as(c.err()).isZero();
-        Result d = launch(Map.of(), concat(concat(new String[] {"sweep", "--config", sweep.toString()}, faults), "--lake", faulty.toString()));
-        assertThat(d.status()).as(d.err()).isZero();
-        assertThat(d.err()).contains("injected fault");
+            java.util.Random random = new java.util.Random(20261203);
+            killSomewhere(concat(prepare, "--lake", killed.toString()), printed("dealt in"), 1500, "done in", random);
+            Cli again = Cli.run(concat(prepare, "--lake", killed.toString()));
+            assertThat(again.status()).as(again.err()).isZero();
 
-        spark = TestSpark.builder().getOrCreate();
-        try {
-            assertThat(metrics(spark, faulty, runId(b.out()))).hasSize(4).isEqualTo(metrics(spark, clean, runId(a.out())));
-            assertThat(sweepPoints(spark, faulty)).hasSize(2 * 2 * 2 * 2).isEqualTo(sweepPoints(spark, clean));
+            // after its first commit of points, so that the rerun must keep some runs and redo the others
+            killSomewhere(concat(sweep, "--lake", killed.toString()), committed(killed.resolve("sweep_points")), 300, "runs done in", random);
+            again = Cli.run(concat(sweep, "--lake", killed.toString()));
+            assertThat(again.status()).as(again.err()).isZero();
+            assertThat(again.out()).doesNotContain(", 0 already done"); // the runs it had committed were kept
+
+            // after its first batch of rounds is committed (the checkpoint is its last append), somewhere in the next batches
+            String federateOut = killSomewhere(concat(federate, "--lake", killed.toString()), committed(killed.resolve("checkpoints")), 300,
+                    "round 80/80", random);
+            Cli resumed = Cli.run("federate", "--resume", runId(federateOut), "--lake", killed.toString());
+            assertThat(resumed.status()).as(resumed.err()).isZero();
+            assertThat(resumed.out()).contains("resumed after round", "round 80/80");
+
+            for (String table : List.of("examples", "partitions", "partition_stats", "sweep_points", "round_metrics", "checkpoints")) {
+                List<String> expected = TableContents.rows(spark, whole.resolve(table));
+                assertThat(expected).as(table).isNotEmpty();
+                assertThat(TableContents.rows(spark, killed.resolve(table))).as(table + " after kill -9 and a rerun or resume").isEqualTo(expected);
+            }
+            // A killed invocation cannot write its own end: its runs row (if it got as far as writing one) stays RUNNING, and
+            // the rerun has a row of its own. The resumed federate run ends its own row.
+            List<String> runs = spark.read().format("delta").load(killed.resolve("runs").toString()).collectAsList().stream()
+                    .map(r -> r.<String>getAs("command") + " " + r.<String>getAs("status")).toList();
+            assertThat(runs).filteredOn(r -> r.endsWith("SUCCEEDED")).containsExactlyInAnyOrder("prepare SUCCEEDED", "sweep SUCCEEDED", "federate SUCCEEDED");
+            assertThat(runs).filteredOn(r -> !r.endsWith("SUCCEEDED")).isSubsetOf("prepare RUNNING", "sweep RUNNING").doesNotHaveDuplicates();
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * Starts the command in its own JVM, waits until {@code trigger} holds for what it printed, then a random
+     * 0..{@code maxDelayMs} more, and kills it with SIGKILL before it prints {@code last}. Returns what it printed.
+     */
+    private static String killSomewhere(String[] command, Trigger trigger, int maxDelayMs, String last, java.util.Random random) throws Exception {
+        Path out = dir.resolve("killed-" + command[0] + ".txt");
+        Process process = start(Map.of(), out, command);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (!trigger.test(Files.readString(out)) && System.nanoTime() < deadline && process.isAlive()) {
+            Thread.sleep(20);
+        }
+        int delay = random.nextInt(maxDelayMs + 1);
+        Thread.sleep(delay);
+        String printed = Files.readString(out);
+        assertThat(process.isAlive()).as(command[0] + " still running " + delay + " ms after '" + trigger + "':\n" + printed
+                + Files.readString(dir.resolve(out.getFileName() + ".err"))).isTrue();
+        process.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
+        process.waitFor();
+        printed = Files.readString(out);
+        assertThat(trigger.test(printed)).as(command[0] + " reached " + trigger + ":\n" + printed).isTrue();
+        assertThat(printed).as(command[0] + " killed " + delay + " ms after " + trigger).doesNotContain(last);
+        System.out.printf("LauncherIT: %s killed %d ms after %s%n", command[0], delay, trigger);
+        return printed;
+    }
+
+    /** When a process may be killed: a condition on what it printed or on what it wrote. */
+    interface Trigger {
+        boolean test(String printed) throws IOException;
+    }
+
+    static Trigger printed(String text) {
+        return new Trigger() {
+            public boolean test(String printed) {
+                return printed.contains(text);
+            }
+
+            public String toString() {
+                return "'" + text + "'";
+            }
+        };
+    }
+
+    /** The table has a commit that added files (not only its creation). */
+    static Trigger committed(Path table) {
+        return new Trigger() {
+            public boolean test(String printed) throws IOException {
+                Path log = table.resolve("_delta_log");
+                if (!Files.isDirectory(log)) {
+                    return false;
+                }
+                try (var commits = Files.list(log)) {
+                    for (Path commit : commits.filter(f -> f.getFileName().toString().matches("\\d{20}\\.json")).toList()) {
+                        if (Files.readString(commit).contains("{\"add\":")) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+
+            public String toString() {
+                return "the first commit of rows to " + table.getFileName();
+            }
+        };
     }
 
     private static String runId(String federateOut) {
         return federateOut.lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
-    }
-
-    private static List<String> sweepPoints(SparkSession spark, Path lake) {
-        return spark.read().format("delta").load(lake.resolve("sweep_points").toString()).orderBy("run_key", "step", "eval_set").collectAsList()
-                .stream().map(r -> r.getAs("run_key") + " " + r.getAs("step") + " " + r.getAs("eval_set") + " " + r.getAs("loss") + " "
-                        + r.getAs("accuracy") + " " + r.getAs("flops"))
-                .toList();
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -208,10 +294,11 @@ class LauncherIT {
             List<Process> processes = new ArrayList<>();
             for (int w = 0; w < writers; w++) { // two pipelines (runs, round_metrics, checkpoints), two prepares of one dataset (examples, plans)
                 Path out = dir.resolve("concurrent-" + batch + "-" + w + ".txt");
+                Map<String, String> quick = Map.of("LOSSLAKE_JAVA_OPTS", QUICK_JVM);
                 processes.add(w % 2 == 0
-                        ? start(Map.of(), out, "pipeline", "--data", data.toString(), "--classes", "4", "--clients", "2", "--rounds", "2",
+                        ? start(quick, out, "pipeline", "--data", data.toString(), "--classes", "4", "--clients", "2", "--rounds", "2",
                                 "--model", "mlp:8", "--lr", "0.05", "--seed", Integer.toString(w), "--master", "local[1]", "--lake", lake.toString())
-                        : start(Map.of(), out, "prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "iid", "--clients", "2",
+                        : start(quick, out, "prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "iid", "--clients", "2",
                                 "--plan", "p" + w, "--master", "local[1]", "--lake", lake.toString()));
             }
             for (int w = 0; w < writers; w++) {
@@ -234,27 +321,6 @@ class LauncherIT {
             } finally {
                 spark.stop();
             }
-        }
-    }
-
-    @Test
-    void runsThePipelineEmbeddedUnderTheMasterSparkSubmitWouldSet() throws Exception {
-        Path lake = dir.resolve("lake");
-        Result run = launch(Map.of("LOSSLAKE_JAVA_OPTS", "-Dspark.master=local[1]"), "pipeline", "--data", data.toString(),
-                "--classes", "4", "--clients", "2", "--rounds", "2", "--model", "mlp:8", "--lr", "0.05", "--lake", lake.toString());
-        assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("round 1/2", "round 2/2", "SUCCEEDED");
-        // Spark stays quiet on the console: no INFO lines.
-        assertThat(run.err()).doesNotContain(" INFO ");
-
-        SparkSession spark = TestSpark.builder().getOrCreate();
-        try {
-            Row row = spark.read().format("delta").load(lake.resolve("runs").toString()).first();
-            assertThat(row.<String>getAs("spark_master")).isEqualTo("local[1]");
-            assertThat(row.<String>getAs("status")).isEqualTo("SUCCEEDED");
-            assertThat(spark.read().format("delta").load(lake.resolve("round_metrics").toString()).count()).isEqualTo(2);
-        } finally {
-            spark.stop();
         }
     }
 }

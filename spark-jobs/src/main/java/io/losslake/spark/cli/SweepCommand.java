@@ -27,11 +27,19 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The sweep's YAML file.")
     Path config;
 
+    @Option(names = "--commit-every", paramLabel = "SECONDS", defaultValue = "10", description = {
+        "Commit finished runs' points to sweep_points together at most this often, and at the end; 0: each run as it",
+        "finishes. A killed sweep, run again, redoes only the runs not committed. Default: ${DEFAULT-VALUE}."})
+    double commitEvery;
+
     @Mixin
     SparkOptions sparkOptions;
 
     @Override
     public Integer call() {
+        if (!(commitEvery >= 0) || Double.isInfinite(commitEvery)) {
+            throw new UserInputException("Invalid --commit-every " + commitEvery + ": expected 0 or more seconds.");
+        }
         SweepSpec sweep;
         try {
             sweep = SweepSpec.load(config);
@@ -39,7 +47,7 @@ public final class SweepCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage(), e);
         }
         try (LakeSession session = sparkOptions.open("losslake sweep " + sweep.name())) {
-            SweepJob.run(sparkOptions.lake(session), sweep, config, spec.commandLine().getOut());
+            SweepJob.run(sparkOptions.lake(session), sweep, config, commitEvery, spec.commandLine().getOut());
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.losslake.spark.lake;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
+import io.losslake.spark.runtime.Faults;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -53,8 +54,8 @@ public final class Lake {
             }
         }
         int slices = (int) Math.max(1, Math.min(rows.size(), bytes / (768 * 1024) + 1));
-        Dataset<Row> frame = slices == 1 ? spark.createDataFrame(rows, schema)
-                : spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema);
+        Dataset<Row> frame = Faults.injected(slices == 1 ? spark.createDataFrame(rows, schema)
+                : spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema), "append " + table);
         described("append " + rows.size() + " rows to " + table, () -> retrying(table, () -> frame.write()
                 .format("delta")
                 .mode("append")
@@ -126,7 +127,7 @@ public final class Lake {
      * needed. Re-running the same write leaves the same rows: idempotent.
      */
     public void replacePartition(String table, String column, String value, Dataset<Row> rows) {
-        described("replace " + column + " = " + value + " in " + table, () -> retrying(table, () -> rows.write()
+        described("replace " + column + " = " + value + " in " + table, () -> retrying(table, () -> Faults.injected(rows, "replace " + table).write()
                 .format("delta")
                 .mode("overwrite")
                 .partitionBy(column)

@@ -2,6 +2,10 @@ package io.losslake.spark.runtime;
 
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 
 /**
  * Injected task failures, to check that Spark's task retries leave every number unchanged (a
@@ -9,7 +13,9 @@ import org.apache.spark.TaskContext;
  * {@code spark.losslake.faults.taskFailure=P} the first attempt of a task fails with probability P,
  * decided by a hash of {@code spark.losslake.faults.seed} (default 0), the task's kind and its key
  * (e.g. round and partition), so the same tasks fail in every run. Retries need a master that
- * allows them: {@code local[N,F]} embedded, {@code spark.task.maxFailures} on a cluster.
+ * allows them: {@code local[N,F]} embedded, {@code spark.task.maxFailures} on a cluster. The tasks
+ * that can fail: a round's client tasks, sweep runs, and the tasks of every write to the lake
+ * (prepare's examples and plans among them).
  */
 public final class Faults {
     public static final String FAILURE = "spark.losslake.faults.taskFailure";
@@ -33,6 +39,20 @@ public final class Faults {
         if ((h >>> 11) * 0x1.0p-53 < p) {
             throw new IllegalStateException("injected fault (" + FAILURE + "=" + p + "): first attempt of " + kind + " task " + key);
         }
+    }
+
+    /**
+     * {@code rows}, whose tasks fail as {@link #maybeFail} says (kind {@code kind}, key the partition) when faults are
+     * configured; {@code rows} itself, untouched, when they are not (the default).
+     */
+    public static Dataset<Row> injected(Dataset<Row> rows, String kind) {
+        if (!(rows.sparkSession().sparkContext().conf().getDouble(FAILURE, 0) > 0)) {
+            return rows;
+        }
+        return rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+            maybeFail(kind, TaskContext.getPartitionId());
+            return it;
+        }, Encoders.row(rows.schema()));
     }
 
     /** MurmurHash3's 64-bit finaliser. */

@@ -62,9 +62,10 @@ public final class SweepJob {
     /**
      * Runs the sweep described by {@code sweep} (read from {@code file}, named in the runs table).
      *
+     * @param commitEverySeconds commit finished runs' points at most this often (0: each run as it finishes)
      * @return the runs trained by this invocation
      */
-    public static int run(Lake lake, SweepSpec sweep, Path file, PrintWriter out) {
+    public static int run(Lake lake, SweepSpec sweep, Path file, double commitEverySeconds, PrintWriter out) {
         Instant startedAt = Instant.now();
         if (!lake.exists(Tables.EXAMPLES) || lake.read(Tables.EXAMPLES).where(col("dataset").equalTo(sweep.dataset())).limit(1).count() == 0) {
             throw new UserInputException(file + ": the lake " + lake.root() + " has no dataset '" + sweep.dataset() + "'; run 'losslake prepare' first.");
@@ -124,7 +125,7 @@ public final class SweepJob {
         }
         RunLog.Start start = new RunLog.Start(runId, "sweep", 0, sweep.dataset(), Json.of(Map.of("config", file.toString())), startedAt);
         new RunLog(lake).record(start, false, Version.current(), () -> {
-            train(lake, sweep, pending, plans, shape, classes, runId, out);
+            train(lake, sweep, pending, plans, shape, classes, runId, commitEverySeconds, out);
             return pending.size();
         }, n -> RunLog.Ending.succeeded(Map.of("runs", n)));
         out.printf("sweep %s: %d runs done in %s; points in %s%n", sweep.name(), pending.size(), formatDuration(RunLog.secondsSince(startedAt)),
@@ -134,7 +135,7 @@ public final class SweepJob {
     }
 
     private static void train(Lake lake, SweepSpec sweep, List<SweepSpec.SweepRun> pending, Map<String, ClientDatasets.PlanInfo> plans, int[] shape,
-                              int classes, String runId, PrintWriter out) {
+                              int classes, String runId, double commitEverySeconds, PrintWriter out) {
         int features = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
         long t0 = System.nanoTime();
@@ -156,7 +157,7 @@ public final class SweepJob {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jsc.defaultParallelism()));
         Map<String, ClientSource> sources = new java.util.concurrent.ConcurrentHashMap<>();
         try (AsyncAppender appender = new AsyncAppender(lake)) {
-            Points points = new Points(appender);
+            Points points = new Points(appender, commitEverySeconds);
             List<SweepSpec.SweepRun> order = new ArrayList<>(pending);
             order.sort(java.util.Comparator.comparingDouble((SweepSpec.SweepRun r) -> -(double) r.budget()
                     * ModelSpec.parse(r.model(), features, classes).parameterCount()));
@@ -202,23 +203,25 @@ public final class SweepJob {
     }
 
     /**
-     * Finished runs' rows, committed to sweep_points together at most every
-     * {@link LakeSink#COMMIT_EVERY_SECONDS}: each Delta commit is a Spark job on the cores the runs
+     * Finished runs' rows, committed to sweep_points together at most every {@code --commit-every}
+     * seconds ({@link LakeSink#COMMIT_EVERY_SECONDS} by default): each Delta commit is a Spark job on the cores the runs
      * train on (one commit per run cost a fifth of a small sweep). A stopped sweep redoes the runs
      * it had not committed.
      */
     private static final class Points {
         private final AsyncAppender appender;
         private final List<Row> pending = new ArrayList<>();
+        private final double commitEverySeconds;
         private long lastCommit = System.nanoTime();
 
-        Points(AsyncAppender appender) {
+        Points(AsyncAppender appender, double commitEverySeconds) {
             this.appender = appender;
+            this.commitEverySeconds = commitEverySeconds;
         }
 
         synchronized void add(List<Row> rows) {
             pending.addAll(rows);
-            if (System.nanoTime() - lastCommit >= LakeSink.COMMIT_EVERY_SECONDS * 1e9) {
+            if (System.nanoTime() - lastCommit >= commitEverySeconds * 1e9) {
                 commit();
             }
         }

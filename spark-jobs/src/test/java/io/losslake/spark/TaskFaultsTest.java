@@ -1,0 +1,103 @@
+package io.losslake.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.losslake.data.IdxWriter;
+import io.losslake.data.testing.SyntheticImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tasks that fail are retried to the same numbers: with the master {@code local[2,4]} (Spark's local
+ * retries) and {@code spark.losslake.faults.taskFailure=0.5}, the first attempt of about half the
+ * tasks of prepare's writes, of a SCAFFOLD run's clients and writes and of a sweep's runs fails;
+ * every table must equal that of clean runs. Each command runs in this JVM with its own session, as bin/losslake
+ * would start it.
+ */
+class TaskFaultsTest {
+    @TempDir
+    Path dir;
+
+    /** Counts the task attempts that failed with an injected fault (registered through spark.extraListeners). */
+    public static final class InjectedFaults extends SparkListener {
+        static final AtomicInteger COUNT = new AtomicInteger();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.reason() instanceof TaskFailedReason failed && failed.toErrorString().contains("injected fault")) {
+                COUNT.incrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void tasksThatFailTheirFirstAttemptAreRetriedToTheSameNumbers() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 200, 6, 4, 1), true);
+        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 80, 6, 4, 2), false);
+        Path clean = dir.resolve("lake-clean");
+        Path faulty = dir.resolve("lake-faulty");
+        Path sweep = TinySweep.write(dir.resolve("faults-sweep.yaml"), "f");
+        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "4", "--strategy", "scaffold", "--local-epochs", "2",
+            "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "3"};
+        // every first attempt of about half the client and sweep tasks fails; local[2,4] retries each up to 3 more times
+        String[] faults = {"--master", "local[2,4]", "--conf", "spark.losslake.faults.taskFailure=0.5", "--conf", "spark.losslake.faults.seed=1",
+            "--conf", "spark.extraListeners=" + InjectedFaults.class.getName(), "--conf", "spark.ui.enabled=false"};
+        String[] cleanMaster = {"--master", "local[2]", "--conf", "spark.ui.enabled=false"};
+
+        String[] prepare = {"prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
+            "--clients", "6", "--min-size", "10", "--plan", "p"};
+        Cli cleanPrepare = Cli.run(concat(concat(prepare, cleanMaster), "--lake", clean.toString()));
+        assertThat(cleanPrepare.status()).as(cleanPrepare.err()).isZero();
+        InjectedFaults.COUNT.set(0);
+        Cli faultyPrepare = Cli.run(concat(concat(prepare, faults), "--lake", faulty.toString()));
+        assertThat(faultyPrepare.status()).as(faultyPrepare.err()).isZero();
+        int prepareFaults = InjectedFaults.COUNT.get();
+
+        Cli a = Cli.run(concat(concat(federate, cleanMaster), "--lake", clean.toString()));
+        assertThat(a.status()).as(a.err()).isZero();
+        InjectedFaults.COUNT.set(0);
+        Cli b = Cli.run(concat(concat(federate, faults), "--lake", faulty.toString()));
+        assertThat(b.status()).as(b.err()).isZero();
+        int federateFaults = InjectedFaults.COUNT.get();
+        Cli c = Cli.run(concat(concat(new String[] {"sweep", "--config", sweep.toString()}, cleanMaster), "--lake", clean.toString()));
+        assertThat(c.status()).as(c.err()).isZero();
+        InjectedFaults.COUNT.set(0);
+        Cli d = Cli.run(concat(concat(new String[] {"sweep", "--config", sweep.toString()}, faults), "--lake", faulty.toString()));
+        assertThat(d.status()).as(d.err()).isZero();
+        int sweepFaults = InjectedFaults.COUNT.get();
+        System.out.printf("TaskFaultsTest: task attempts failed by injection, all retried: prepare %d, federate %d, sweep %d%n", prepareFaults,
+                federateFaults, sweepFaults);
+        assertThat(prepareFaults).isPositive();
+        assertThat(federateFaults).isPositive();
+        assertThat(sweepFaults).isPositive();
+
+        SparkSession spark = TestSpark.builder().getOrCreate();
+        try {
+            for (String table : List.of("examples", "partitions", "partition_stats", "round_metrics", "checkpoints", "sweep_points")) {
+                List<String> expected = TableContents.rows(spark, clean.resolve(table));
+                assertThat(expected).as(table).isNotEmpty();
+                assertThat(TableContents.rows(spark, faulty.resolve(table))).as(table + " with injected task failures").isEqualTo(expected);
+            }
+            assertThat(spark.read().format("delta").load(faulty.resolve("round_metrics").toString()).where(col("round").equalTo(4)).count()).isEqualTo(1);
+            assertThat(spark.read().format("delta").load(faulty.resolve("sweep_points").toString()).count()).isEqualTo(2 * 2 * 2 * 2);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
