@@ -106,6 +106,30 @@ class SweepFitTest {
     }
 
     @Test
+    void aFitAndItsIntervalsDoNotDependOnTheOrderOfTheRows() throws IOException {
+        // a noisy power law; the same rows forwards and backwards (as two ways of writing one table would order them)
+        List<String> lines = new ArrayList<>();
+        java.util.Random noise = new java.util.Random(3);
+        for (int i = 0; i < 12; i++) {
+            double c = Math.pow(10, 9 + i * 0.25);
+            lines.add(c + "," + (0.3 + 40 * Math.pow(c, -0.15) * (1 + 0.03 * noise.nextGaussian())));
+        }
+        Path forwards = Files.writeString(dir.resolve("forwards.csv"), "flops,loss\n" + String.join("\n", lines) + "\n");
+        java.util.Collections.reverse(lines);
+        Path backwards = Files.writeString(dir.resolve("backwards.csv"), "flops,loss\n" + String.join("\n", lines) + "\n");
+        Path lakeA = dir.resolve("lake-order-a");
+        Path lakeB = dir.resolve("lake-order-b");
+        for (Path[] run : new Path[][] {{forwards, lakeA}, {backwards, lakeB}}) {
+            Cli fit = Cli.run("fit", "--input", run[0].toString(), "--format", "csv", "--form", "power", "--bootstrap", "40", "--lake",
+                    run[1].toString());
+            assertThat(fit.status()).as(fit.err()).isZero();
+        }
+        List<String> a = TableContents.rows(spark, lakeA.resolve("scaling_fits"));
+        assertThat(a).hasSize(1);
+        assertThat(TableContents.rows(spark, lakeB.resolve("scaling_fits"))).isEqualTo(a);
+    }
+
+    @Test
     void badFitInputIsOneSentenceAndWritesNothing() throws IOException {
         Path lake = syntheticSweep(dir.resolve("lake-bad"));
         Path csv = dir.resolve("points.csv");

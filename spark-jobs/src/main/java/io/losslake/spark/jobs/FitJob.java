@@ -96,7 +96,10 @@ public final class FitJob {
                         + " values; expected numbers (a CSV column with any non-numeric entry is read as text).");
             }
         }
-        List<Row> points = rows.select(order.stream().map(c -> col(c)).toArray(Column[]::new)).collectAsList();
+        // in one order whatever the files' order (which depends on how the table was written): the bootstrap resamples
+        // points by index, so the intervals, and by summation order even the estimates, would otherwise depend on it
+        Column[] selected = order.stream().map(c -> col(c)).toArray(Column[]::new);
+        List<Row> points = rows.select(selected).orderBy(selected).collectAsList();
         for (String c : numeric) {
             int index = order.indexOf(c);
             long bad = points.stream().filter(r -> r.isNullAt(index) || !(((Number) r.get(index)).doubleValue() > 0)

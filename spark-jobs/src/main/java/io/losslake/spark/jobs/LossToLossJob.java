@@ -114,8 +114,9 @@ public final class LossToLossJob {
 
         List<Column> selected = new ArrayList<>(order.stream().map(c -> c.equals(r.sideColumn()) ? col(c).cast("string") : col(c)).toList());
         selected.add(held);
+        // in one order whatever the files' order, as in FitJob: the bootstrap resamples points by index
         List<Row> collected = rows.where(col(r.sideColumn()).cast("string").isin(used.toArray())).select(selected.toArray(Column[]::new))
-                .collectAsList();
+                .orderBy(selected.toArray(Column[]::new)).collectAsList();
         Map<String, List<LossToLossStudy.Point>> bySide = new LinkedHashMap<>();
         used.forEach(s -> bySide.put(s, new ArrayList<>()));
         int sideAt = order.indexOf(r.sideColumn());
