@@ -65,9 +65,8 @@ class ClusterIT {
         }
         // The cluster's own tuning for its size (two one-core executors), beside what the README appends. Short-lived JVMs
         // on 2 cores: C1 only and the serial collector halve a submit's wall time (76 -> 38 s for prepare) and change no
-        // number the executors compute. Not C1 for the driver: the fit runs there, and an ill-conditioned fit's bootstrap
-        // intervals came out different under C1 than under C2 (same point estimate), so the embedded comparison would not
-        // be like for like. defaultJavaOptions come before the extraJavaOptions the README's file sets.
+        // number the executors compute. The driver keeps the default JIT: the fit's many starts run there.
+        // defaultJavaOptions come before the extraJavaOptions the README's file sets.
         Files.writeString(sparkHome.resolve("conf/spark-defaults.conf"), String.join("\n",
                 "spark.databricks.delta.snapshotPartitions 2",
                 "spark.sql.shuffle.partitions 4",
