@@ -173,22 +173,22 @@ class LauncherIT {
         SparkSession spark = TestSpark.builder().getOrCreate();
         try {
             for (String[] command : List.of(prepare, sweep, federate)) {
-                Cli run = Cli.run(concat(command, "--lake", whole.toString()));
+                Cli run = Cli.run(Cli.concat(command, "--lake", whole.toString()));
                 assertThat(run.status()).as(run.err()).isZero();
             }
             java.util.Random random = new java.util.Random(20261203);
-            killSomewhere(concat(prepare, "--lake", killed.toString()), printed("dealt in"), 1500, "done in", random);
-            Cli again = Cli.run(concat(prepare, "--lake", killed.toString()));
+            killSomewhere(Cli.concat(prepare, "--lake", killed.toString()), printed("dealt in"), 1500, "done in", random);
+            Cli again = Cli.run(Cli.concat(prepare, "--lake", killed.toString()));
             assertThat(again.status()).as(again.err()).isZero();
 
             // after its first commit of points, so that the rerun must keep some runs and redo the others
-            killSomewhere(concat(sweep, "--lake", killed.toString()), committed(killed.resolve("sweep_points")), 300, "runs done in", random);
-            again = Cli.run(concat(sweep, "--lake", killed.toString()));
+            killSomewhere(Cli.concat(sweep, "--lake", killed.toString()), committed(killed.resolve("sweep_points")), 300, "runs done in", random);
+            again = Cli.run(Cli.concat(sweep, "--lake", killed.toString()));
             assertThat(again.status()).as(again.err()).isZero();
             assertThat(again.out()).doesNotContain(", 0 already done"); // the runs it had committed were kept
 
             // after its first batch of rounds is committed (the checkpoint is its last append), somewhere in the next batches
-            String federateOut = killSomewhere(concat(federate, "--lake", killed.toString()), committed(killed.resolve("checkpoints")), 300,
+            String federateOut = killSomewhere(Cli.concat(federate, "--lake", killed.toString()), committed(killed.resolve("checkpoints")), 300,
                     "round 80/80", random);
             Cli resumed = Cli.run("federate", "--resume", runId(federateOut), "--lake", killed.toString());
             assertThat(resumed.status()).as(resumed.err()).isZero();
@@ -280,11 +280,6 @@ class LauncherIT {
         return federateOut.lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     @Test
     void fourConcurrentProcessesIntoOneFreshLocalLakeAllSucceedWithExactRows() throws Exception {

@@ -217,7 +217,7 @@ class SweepFitTest {
         String[] common = {"fit-l2l", "--format", "csv", "--side-column", "dataset", "--pair-by", "n_idx,d_idx", "--examples", "tokens",
             "--lake", lake.toString()};
         String[] input = {"--input", csv.toString()};
-        Cli matrix = Cli.run(concat(concat(common, input), "--x-side", "all", "--y-side", "all", "--holdout-where", "params >= 1e8", "--plots", plots.toString()));
+        Cli matrix = Cli.run(Cli.concat(Cli.concat(common, input), "--x-side", "all", "--y-side", "all", "--holdout-where", "params >= 1e8", "--plots", plots.toString()));
         assertThat(matrix.status()).as(matrix.err()).isZero();
         assertThat(matrix.out()).contains("kappa (rows: x side, columns: y side)", "30 pairs fitted, 6 held out",
                 "E_a from its kaplan law on its 30 rows outside the held-out set: E 1.6");
@@ -234,7 +234,7 @@ class SweepFitTest {
         }
         assertThat(plots.resolve("l2l-matrix-kappa.png")).exists();
         assertThat(plots.resolve("l2l-a-b.svg")).exists();
-        Cli one = Cli.run(concat(concat(common, input), "--x-side", "a", "--y-side", "c", "--holdout-where", "params >= 1e8"));
+        Cli one = Cli.run(Cli.concat(Cli.concat(common, input), "--x-side", "a", "--y-side", "c", "--holdout-where", "params >= 1e8"));
         assertThat(one.status()).as(one.err()).isZero();
         assertThat(one.out()).contains("held out (--holdout-where \"params >= 1e8\"):", "n_idx=5, d_idx=0").doesNotContain("kappa (rows");
         assertThat(one.out().lines().filter(l -> l.contains("predicted")).count()).isEqualTo(6);
@@ -267,7 +267,7 @@ class SweepFitTest {
             "Column 'loss' of " + withNaN + " has 1 missing, non-positive or infinite values",
         };
         for (int i = 0; i < cases.length; i++) {
-            Cli bad = Cli.run(concat(List.of(cases[i]).contains("--input") ? common : concat(common, input), cases[i]));
+            Cli bad = Cli.run(Cli.concat(List.of(cases[i]).contains("--input") ? common : Cli.concat(common, input), cases[i]));
             assertThat(bad.status()).as(String.join(" ", cases[i]) + bad.err()).isEqualTo(2);
             assertThat(bad.err().strip().lines().count()).as(bad.err()).isEqualTo(1);
             assertThat(bad.err()).contains(expected[i]);
@@ -276,11 +276,6 @@ class SweepFitTest {
         assertThat(spark.read().format("delta").load(lake.resolve("scaling_fits").toString()).count()).isEqualTo(7);
     }
 
-    static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     /** A lake with the dataset 'tiny' (400 training images of 6x6 pixels, 4 classes) and its IID plan 'tiny-iid' of 4 clients. */
     static Path tinyLake(String name) throws IOException {

@@ -56,23 +56,23 @@ class TaskFaultsTest {
 
         String[] prepare = {"prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
             "--clients", "6", "--min-size", "10", "--plan", "p"};
-        Cli cleanPrepare = Cli.run(concat(concat(prepare, cleanMaster), "--lake", clean.toString()));
+        Cli cleanPrepare = Cli.run(Cli.concat(Cli.concat(prepare, cleanMaster), "--lake", clean.toString()));
         assertThat(cleanPrepare.status()).as(cleanPrepare.err()).isZero();
         InjectedFaults.COUNT.set(0);
-        Cli faultyPrepare = Cli.run(concat(concat(prepare, faults), "--lake", faulty.toString()));
+        Cli faultyPrepare = Cli.run(Cli.concat(Cli.concat(prepare, faults), "--lake", faulty.toString()));
         assertThat(faultyPrepare.status()).as(faultyPrepare.err()).isZero();
         int prepareFaults = InjectedFaults.COUNT.get();
 
-        Cli a = Cli.run(concat(concat(federate, cleanMaster), "--lake", clean.toString()));
+        Cli a = Cli.run(Cli.concat(Cli.concat(federate, cleanMaster), "--lake", clean.toString()));
         assertThat(a.status()).as(a.err()).isZero();
         InjectedFaults.COUNT.set(0);
-        Cli b = Cli.run(concat(concat(federate, faults), "--lake", faulty.toString()));
+        Cli b = Cli.run(Cli.concat(Cli.concat(federate, faults), "--lake", faulty.toString()));
         assertThat(b.status()).as(b.err()).isZero();
         int federateFaults = InjectedFaults.COUNT.get();
-        Cli c = Cli.run(concat(concat(new String[] {"sweep", "--config", sweep.toString()}, cleanMaster), "--lake", clean.toString()));
+        Cli c = Cli.run(Cli.concat(Cli.concat(new String[] {"sweep", "--config", sweep.toString()}, cleanMaster), "--lake", clean.toString()));
         assertThat(c.status()).as(c.err()).isZero();
         InjectedFaults.COUNT.set(0);
-        Cli d = Cli.run(concat(concat(new String[] {"sweep", "--config", sweep.toString()}, faults), "--lake", faulty.toString()));
+        Cli d = Cli.run(Cli.concat(Cli.concat(new String[] {"sweep", "--config", sweep.toString()}, faults), "--lake", faulty.toString()));
         assertThat(d.status()).as(d.err()).isZero();
         int sweepFaults = InjectedFaults.COUNT.get();
         System.out.printf("TaskFaultsTest: task attempts failed by injection, all retried: prepare %d, federate %d, sweep %d%n", prepareFaults,
@@ -95,9 +95,4 @@ class TaskFaultsTest {
         }
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }
