@@ -92,109 +92,60 @@ class LauncherIT {
         assertThat(dir.resolve("never")).doesNotExist();
     }
 
-    @Test
-    void aRunKilledInRoundThreeResumesToExactlyTheUninterruptedMetrics() throws Exception {
-        Path lake = dir.resolve("lake-resume");
-        SparkSession spark = TestSpark.builder().getOrCreate();
-        try {
-            Cli prepared = Cli.run("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5",
-                    "--clients", "5", "--min-size", "10", "--plan", "p", "--lake", lake.toString());
-            assertThat(prepared.status()).as(prepared.err()).isZero();
-        } finally {
-            spark.stop();
-        }
-        String[] run = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "6", "--fraction", "0.6", "--strategy", "scaffold",
-            "--dropout", "0.2", "--local-epochs", "3", "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "11",
-            "--lake", lake.toString()};
-        // The uninterrupted run gets its master as the spark.master system property, as spark-submit passes it, and on one
-        // core: the resumed run (local[*]) must still match it number for number.
-        Result whole = launch(Map.of("LOSSLAKE_JAVA_OPTS", "-Dspark.master=local[1]"), run);
-        assertThat(whole.status()).as(whole.err()).isZero();
-        assertThat(whole.err()).doesNotContain(" INFO "); // Spark stays quiet on the console
-
-        Path killedOut = dir.resolve("killed.txt");
-        Process killed = start(Map.of(), killedOut, run);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while (!Files.readString(killedOut).contains("round 2/6") && System.nanoTime() < deadline && killed.isAlive()) {
-            Thread.sleep(50);
-        }
-        assertThat(Files.readString(killedOut)).contains("round 2/6");
-        Thread.sleep(300); // inside round 3
-        killed.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
-        killed.waitFor();
-        assertThat(Files.readString(killedOut)).doesNotContain("round 6/6");
-        String runId = Files.readString(killedOut).lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
-
-        spark = TestSpark.builder().getOrCreate();
-        try {
-            Cli resumed = Cli.run("federate", "--resume", runId, "--lake", lake.toString()); // in this JVM: only the kill needs a process
-            assertThat(resumed.status()).as(resumed.err()).isZero();
-            assertThat(resumed.out()).contains("resumed after round", "round 6/6");
-            String wholeId = whole.out().lines().findFirst().orElseThrow().substring("losslake federate: run ".length()).split("[ ,]")[0];
-            List<String> expected = metrics(spark, lake, wholeId);
-            List<String> actual = metrics(spark, lake, runId);
-            assertThat(expected).hasSize(6);
-            assertThat(actual).isEqualTo(expected);
-            Row status = spark.read().format("delta").load(lake.resolve("runs").toString()).where(col("run_id").equalTo(runId)).first();
-            assertThat(status.<String>getAs("status")).isEqualTo("SUCCEEDED");
-            Row wholeRun = spark.read().format("delta").load(lake.resolve("runs").toString()).where(col("run_id").equalTo(wholeId)).first();
-            assertThat(wholeRun.<String>getAs("spark_master")).isEqualTo("local[1]");
-            assertThat(spark.read().format("delta").load(lake.resolve("checkpoints").toString()).where(col("run_id").equalTo(runId)).count())
-                    .isEqualTo(6);
-        } finally {
-            spark.stop();
-        }
-    }
-
-    private static List<String> metrics(SparkSession spark, Path lake, String runId) {
-        return spark.read().format("delta").load(lake.resolve("round_metrics").toString()).where(col("run_id").equalTo(runId))
-                .orderBy("round").collectAsList().stream()
-                .map(r -> r.getAs("round") + " " + r.getAs("test_loss") + " " + r.getAs("test_accuracy") + " " + r.getAs("mean_client_train_loss")
-                        + " " + r.getAs("clients") + " " + r.getAs("decomp_local") + " " + r.getAs("decomp_shift") + " " + r.getAs("decomp_aggregation")
-                        + " " + r.getAs("train_flops"))
-                .toList();
-    }
-
     /**
-     * kill -9 of prepare, sweep and a federate run that batches its commits, each at a seeded random moment inside its
-     * work; then prepare and sweep are run again and federate resumed. Every table must end as after uninterrupted runs
-     * of the same commands: no row lost, none twice.
+     * kill -9 of prepare, sweep, a federate run that batches its commits (FedAdam) and one whose clients keep state
+     * (SCAFFOLD), each at a seeded random moment inside its work; then prepare and sweep are run again and the federate
+     * runs resumed. Every table must end as after uninterrupted runs of the same commands: no row lost, none twice.
      */
     @Test
-    void killedPrepareSweepAndBatchedFederateEndAsTheirUninterruptedRuns() throws Exception {
+    void killedPrepareSweepAndFederateRunsEndAsTheirUninterruptedRuns() throws Exception {
         Path whole = dir.resolve("lake-whole");
         Path killed = dir.resolve("lake-killed");
         Path sweepFile = TinySweep.write(dir.resolve("kill-sweep.yaml"), "k");
         String[] prepare = {"prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5", "--clients", "6",
             "--min-size", "10", "--plan", "p"};
         String[] sweep = {"sweep", "--config", sweepFile.toString(), "--commit-every", "0"};
-        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "80", "--strategy", "fedavg", "--local-epochs", "2",
-            "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--commit-every", "1", "--seed", "5"};
+        // Batched commits, with a server state (FedAdam's moments), client sampling and dropouts to come back from the checkpoint
+        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "60", "--fraction", "0.6", "--dropout", "0.2",
+            "--strategy", "fedadam", "--local-epochs", "2", "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50",
+            "--commit-every", "1", "--seed", "5"};
+        // Clients with state (SCAFFOLD's control variates): every round is committed, client state first
+        String[] scaffold = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "8", "--fraction", "0.6", "--strategy", "scaffold",
+            "--local-epochs", "2", "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "11"};
         SparkSession spark = TestSpark.builder().getOrCreate();
         try {
-            for (String[] command : List.of(prepare, sweep, federate)) {
+            for (String[] command : List.of(prepare, sweep, federate, scaffold)) {
                 Cli run = Cli.run(Cli.concat(command, "--lake", whole.toString()));
                 assertThat(run.status()).as(run.err()).isZero();
             }
             java.util.Random random = new java.util.Random(20261203);
-            killSomewhere(Cli.concat(prepare, "--lake", killed.toString()), printed("dealt in"), 1500, "done in", random);
+            killSomewhere("prepare", true, Cli.concat(prepare, "--lake", killed.toString()), printed("dealt in"), 1500, "done in", random);
             Cli again = Cli.run(Cli.concat(prepare, "--lake", killed.toString()));
             assertThat(again.status()).as(again.err()).isZero();
 
             // after its first commit of points, so that the rerun must keep some runs and redo the others
-            killSomewhere(Cli.concat(sweep, "--lake", killed.toString()), committed(killed.resolve("sweep_points")), 300, "runs done in", random);
+            killSomewhere("sweep", true, Cli.concat(sweep, "--lake", killed.toString()), committed(killed.resolve("sweep_points")), 300, "runs done in", random);
             again = Cli.run(Cli.concat(sweep, "--lake", killed.toString()));
             assertThat(again.status()).as(again.err()).isZero();
             assertThat(again.out()).doesNotContain(", 0 already done"); // the runs it had committed were kept
 
             // after its first batch of rounds is committed (the checkpoint is its last append), somewhere in the next batches
-            String federateOut = killSomewhere(Cli.concat(federate, "--lake", killed.toString()), committed(killed.resolve("checkpoints")), 300,
-                    "round 80/80", random);
+            String federateOut = killSomewhere("fedadam", false, Cli.concat(federate, "--lake", killed.toString()), committed(killed.resolve("checkpoints")), 300,
+                    "round 60/60", random);
             Cli resumed = Cli.run("federate", "--resume", runId(federateOut), "--lake", killed.toString());
             assertThat(resumed.status()).as(resumed.err()).isZero();
-            assertThat(resumed.out()).contains("resumed after round", "round 80/80");
+            assertThat(resumed.out()).contains("resumed after round", "round 60/60");
+            assertThat(Files.readString(dir.resolve("killed-fedadam.txt.err"))).doesNotContain(" INFO "); // Spark stays quiet on the console
 
-            for (String table : List.of("examples", "partitions", "partition_stats", "sweep_points", "round_metrics", "checkpoints")) {
+            // after its second round (reported once committed), somewhere in the next ones
+            String scaffoldOut = killSomewhere("scaffold", true, Cli.concat(scaffold, "--lake", killed.toString()), printed("round 2/8"), 1500,
+                    "round 8/8", random);
+            resumed = Cli.run("federate", "--resume", runId(scaffoldOut), "--lake", killed.toString());
+            assertThat(resumed.status()).as(resumed.err()).isZero();
+            assertThat(resumed.out()).contains("resumed after round", "round 8/8");
+
+            for (String table : List.of("examples", "partitions", "partition_stats", "sweep_points", "round_metrics", "client_metrics", "client_state",
+                    "checkpoints")) {
                 List<String> expected = TableContents.rows(spark, whole.resolve(table));
                 assertThat(expected).as(table).isNotEmpty();
                 assertThat(TableContents.rows(spark, killed.resolve(table))).as(table + " after kill -9 and a rerun or resume").isEqualTo(expected);
@@ -203,7 +154,8 @@ class LauncherIT {
             // the rerun has a row of its own. The resumed federate run ends its own row.
             List<String> runs = spark.read().format("delta").load(killed.resolve("runs").toString()).collectAsList().stream()
                     .map(r -> r.<String>getAs("command") + " " + r.<String>getAs("status")).toList();
-            assertThat(runs).filteredOn(r -> r.endsWith("SUCCEEDED")).containsExactlyInAnyOrder("prepare SUCCEEDED", "sweep SUCCEEDED", "federate SUCCEEDED");
+            assertThat(runs).filteredOn(r -> r.endsWith("SUCCEEDED")).containsExactlyInAnyOrder("prepare SUCCEEDED", "sweep SUCCEEDED", "federate SUCCEEDED",
+                    "federate SUCCEEDED");
             assertThat(runs).filteredOn(r -> !r.endsWith("SUCCEEDED")).isSubsetOf("prepare RUNNING", "sweep RUNNING").doesNotHaveDuplicates();
         } finally {
             spark.stop();
@@ -211,12 +163,13 @@ class LauncherIT {
     }
 
     /**
-     * Starts the command in its own JVM, waits until {@code trigger} holds for what it printed, then a random
+     * Starts the command in its own JVM ({@code quick}: under {@link #QUICK_JVM}, for one that needs to start more than to
+     * train before its kill; under C1 the batched federate run finished its 60 rounds before its first commit), waits until {@code trigger} holds for what it printed, then a random
      * 0..{@code maxDelayMs} more, and kills it with SIGKILL before it prints {@code last}. Returns what it printed.
      */
-    private static String killSomewhere(String[] command, Trigger trigger, int maxDelayMs, String last, java.util.Random random) throws Exception {
-        Path out = dir.resolve("killed-" + command[0] + ".txt");
-        Process process = start(Map.of(), out, command);
+    private static String killSomewhere(String name, boolean quick, String[] command, Trigger trigger, int maxDelayMs, String last, java.util.Random random) throws Exception {
+        Path out = dir.resolve("killed-" + name + ".txt");
+        Process process = start(quick ? Map.of("LOSSLAKE_JAVA_OPTS", QUICK_JVM) : Map.of(), out, command);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (!trigger.test(Files.readString(out)) && System.nanoTime() < deadline && process.isAlive()) {
             Thread.sleep(20);
@@ -224,14 +177,14 @@ class LauncherIT {
         int delay = random.nextInt(maxDelayMs + 1);
         Thread.sleep(delay);
         String printed = Files.readString(out);
-        assertThat(process.isAlive()).as(command[0] + " still running " + delay + " ms after '" + trigger + "':\n" + printed
+        assertThat(process.isAlive()).as(name + " still running " + delay + " ms after '" + trigger + "':\n" + printed
                 + Files.readString(dir.resolve(out.getFileName() + ".err"))).isTrue();
         process.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
         process.waitFor();
         printed = Files.readString(out);
-        assertThat(trigger.test(printed)).as(command[0] + " reached " + trigger + ":\n" + printed).isTrue();
-        assertThat(printed).as(command[0] + " killed " + delay + " ms after " + trigger).doesNotContain(last);
-        System.out.printf("LauncherIT: %s killed %d ms after %s%n", command[0], delay, trigger);
+        assertThat(trigger.test(printed)).as(name + " reached " + trigger + ":\n" + printed).isTrue();
+        assertThat(printed).as(name + " killed " + delay + " ms after " + trigger).doesNotContain(last);
+        System.out.printf("LauncherIT: %s killed %d ms after %s%n", name, delay, trigger);
         return printed;
     }
 
@@ -289,12 +242,13 @@ class LauncherIT {
             List<Process> processes = new ArrayList<>();
             for (int w = 0; w < writers; w++) { // two pipelines (runs, round_metrics, checkpoints), two prepares of one dataset (examples, plans)
                 Path out = dir.resolve("concurrent-" + batch + "-" + w + ".txt");
-                Map<String, String> quick = Map.of("LOSSLAKE_JAVA_OPTS", QUICK_JVM);
+                // The pipelines get their master as the spark.master system property, the way spark-submit passes it.
                 processes.add(w % 2 == 0
-                        ? start(quick, out, "pipeline", "--data", data.toString(), "--classes", "4", "--clients", "2", "--rounds", "2",
-                                "--model", "mlp:8", "--lr", "0.05", "--seed", Integer.toString(w), "--master", "local[1]", "--lake", lake.toString())
-                        : start(quick, out, "prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "iid", "--clients", "2",
-                                "--plan", "p" + w, "--master", "local[1]", "--lake", lake.toString()));
+                        ? start(Map.of("LOSSLAKE_JAVA_OPTS", QUICK_JVM + " -Dspark.master=local[1]"), out, "pipeline", "--data", data.toString(),
+                                "--classes", "4", "--clients", "2", "--rounds", "2", "--model", "mlp:8", "--lr", "0.05", "--seed", Integer.toString(w),
+                                "--lake", lake.toString())
+                        : start(Map.of("LOSSLAKE_JAVA_OPTS", QUICK_JVM), out, "prepare", "--input", data.toString(), "--dataset", "synthetic",
+                                "--scheme", "iid", "--clients", "2", "--plan", "p" + w, "--master", "local[1]", "--lake", lake.toString()));
             }
             for (int w = 0; w < writers; w++) {
                 Process p = processes.get(w);
@@ -306,7 +260,8 @@ class LauncherIT {
             SparkSession spark = TestSpark.builder().getOrCreate();
             try {
                 List<Row> runs = spark.read().format("delta").load(lake.resolve("runs").toString()).collectAsList();
-                assertThat(runs).hasSize(writers * batch).allMatch(r -> r.getAs("status").equals("SUCCEEDED"));
+                assertThat(runs).hasSize(writers * batch).allMatch(r -> r.getAs("status").equals("SUCCEEDED"))
+                        .allMatch(r -> r.getAs("spark_master").equals("local[1]"));
                 org.apache.spark.sql.Dataset<Row> metrics = spark.read().format("delta").load(lake.resolve("round_metrics").toString());
                 assertThat(metrics.count()).isEqualTo(2L * 2 * batch);
                 assertThat(metrics.select("run_id", "round").distinct().count()).isEqualTo(2L * 2 * batch);
