@@ -195,7 +195,8 @@ public final class LakeSink implements RoundSink {
         lake.claimWrite();
         for (String table : List.of(Tables.ROUND_METRICS, Tables.CLIENT_METRICS, Tables.CLIENT_STATE, Tables.BARRIERS, Tables.CHECKPOINTS)) {
             if (lake.exists(table)) {
-                lake.delta(table).delete(col("run_id").equalTo(runId).and(col("round").gt(round)));
+                // run again, a delete removes nothing more: safe to retry
+                Lake.retrying(table, () -> lake.delta(table).delete(col("run_id").equalTo(runId).and(col("round").gt(round))));
             }
         }
     }

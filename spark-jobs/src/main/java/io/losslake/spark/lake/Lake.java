@@ -14,14 +14,28 @@ import org.apache.spark.sql.types.StructType;
  * The Delta tables under one root. Rows are written by blind appends, which Delta commits past
  * concurrent writers' commits by itself; each (run_id, round) is produced exactly once by the run
  * that owns it. What Delta surfaces instead of retrying (writers racing to create a table, a
- * concurrent schema change) is retried here: a commit that failed wrote nothing, so writing again
- * cannot duplicate rows. Local-folder lakes serialise commits across processes through
- * {@link LockingLocalLogStore}.
+ * concurrent schema change, a writer meeting its own commit) is retried here.
+ *
+ * <p>Every append is idempotent: it carries Delta's {@code txnAppId} (this object's {@link #writerId()})
+ * and {@code txnVersion} (a sequence per table), and Delta skips a write whose version it has already
+ * committed for that id. This matters when a commit lands but its writer is not told (an object store's
+ * lost response, after which the retried put-if-absent finds the file taken). Delta then checks the
+ * "winning" commit for conflicts. Where it finds none it commits the same files again, which readers
+ * count once; where it finds one (the winner created the table or changed its schema) it raises it, and
+ * writing the rows again would add them twice. With the id, the winner is recognised as this writer's own
+ * ({@code ConcurrentTransactionException}), and the write, retried here, is skipped. Replacing writes,
+ * deletes and updates are idempotent by themselves and are retried the same way. {@code FaultsTest}
+ * loses commit acknowledgements on purpose. Local-folder lakes serialise commits
+ * across processes through {@link LockingLocalLogStore}.
  */
 public final class Lake {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lake.class);
     private final SparkSession spark;
     private final String root;
+    /** Delta application id of this object's appends: unique per object, so per process and command. */
+    private final String writerId = "losslake-" + java.util.UUID.randomUUID();
+    /** Per table, the transaction version of the last append from this object. */
+    private final java.util.concurrent.ConcurrentHashMap<String, long[]> sequences = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Lake(SparkSession spark, String root) {
         this.spark = spark;
@@ -56,11 +70,24 @@ public final class Lake {
         int slices = (int) Math.max(1, Math.min(rows.size(), bytes / (768 * 1024) + 1));
         Dataset<Row> frame = Faults.injected(slices == 1 ? spark.createDataFrame(rows, schema)
                 : spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema), "append " + table);
-        described("append " + rows.size() + " rows to " + table, () -> retrying(table, () -> frame.write()
-                .format("delta")
-                .mode("append")
-                .option("mergeSchema", "true")
-                .save(path(table))));
+        // One append to a table at a time from this object, so that its versions reach the table in order: Delta skips a
+        // write whose version is not above the last one committed for its application id.
+        long[] sequence = sequences.computeIfAbsent(table, t -> new long[1]);
+        synchronized (sequence) {
+            long version = ++sequence[0];
+            described("append " + rows.size() + " rows to " + table, () -> retrying(table, () -> frame.write()
+                    .format("delta")
+                    .mode("append")
+                    .option("mergeSchema", "true")
+                    .option("txnAppId", writerId)
+                    .option("txnVersion", version)
+                    .save(path(table))));
+        }
+    }
+
+    /** The Delta application id under which this object's appends are committed (see {@link #append}). */
+    public String writerId() {
+        return writerId;
     }
 
     /**
@@ -96,7 +123,7 @@ public final class Lake {
      * {@code ProtocolChangedException} of two writers creating {@code table} at once: the loser
      * finds the table there on its next try), with a growing, jittered pause.
      */
-    static void retrying(String table, Runnable write) {
+    public static void retrying(String table, Runnable write) {
         for (int attempt = 1; ; attempt++) {
             try {
                 write.run();

@@ -46,6 +46,10 @@ public final class LockingLocalLogStore extends LocalLogStore {
             try (FileChannel channel = FileChannel.open(logDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock lock = channel.lock()) {
                 super.write(path, actions, false, hadoopConf); // throws FileAlreadyExistsException when N is taken
+                if (io.losslake.spark.runtime.Faults.loseCommitAck(path)) {
+                    throw new java.nio.file.FileAlreadyExistsException(path.toString(), null, "commit written, acknowledgement lost ("
+                            + io.losslake.spark.runtime.Faults.LOST_COMMIT_ACK + ")");
+                }
             }
         }
     }

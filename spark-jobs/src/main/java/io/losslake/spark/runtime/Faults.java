@@ -15,11 +15,19 @@ import org.apache.spark.sql.Row;
  * (e.g. round and partition), so the same tasks fail in every run. Retries need a master that
  * allows them: {@code local[N,F]} embedded, {@code spark.task.maxFailures} on a cluster. The tasks
  * that can fail: a round's client tasks, sweep runs, and the tasks of every write to the lake
- * (prepare's examples and plans among them).
+ * (prepare's examples and plans among them). With {@link #LOST_COMMIT_ACK}, commits to a
+ * local-folder lake land but their writer is told the version was taken.
  */
 public final class Faults {
     public static final String FAILURE = "spark.losslake.faults.taskFailure";
     public static final String SEED = "spark.losslake.faults.seed";
+    /**
+     * Probability that a commit to a local-folder lake lands but looks failed to its writer, as when an object store's
+     * response is lost and the retried put-if-absent finds the file taken (decided per table and version, seeded).
+     */
+    public static final String LOST_COMMIT_ACK = "spark.losslake.faults.lostCommitAck";
+    private static final java.util.concurrent.atomic.AtomicInteger LOST_ACKS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.regex.Pattern COMMIT_FILE = java.util.regex.Pattern.compile("(\\d{20})\\.json");
 
     private Faults() {
     }
@@ -53,6 +61,36 @@ public final class Faults {
             maybeFail(kind, TaskContext.getPartitionId());
             return it;
         }, Encoders.row(rows.schema()));
+    }
+
+    /**
+     * Whether the commit just written as {@code file} (a table's {@code _delta_log/N.json}) is to look failed to its writer,
+     * as {@link #LOST_COMMIT_ACK} says; counted in {@link #lostCommitAcks()}. Called by
+     * {@link io.losslake.spark.lake.LockingLocalLogStore} on the driver.
+     */
+    public static boolean loseCommitAck(org.apache.hadoop.fs.Path file) {
+        SparkEnv env = SparkEnv.get();
+        java.util.regex.Matcher m = COMMIT_FILE.matcher(file.getName());
+        if (env == null || !m.matches() || file.getParent() == null || file.getParent().getParent() == null) {
+            return false;
+        }
+        double p = env.conf().getDouble(LOST_COMMIT_ACK, 0);
+        if (!(p > 0) || !ackLost(env.conf().getLong(SEED, 0), p, file.getParent().getParent().getName(), Long.parseLong(m.group(1)))) {
+            return false;
+        }
+        LOST_ACKS.incrementAndGet();
+        return true;
+    }
+
+    /** The decision of {@link #loseCommitAck}: whether version {@code version} of {@code table} loses its acknowledgement. */
+    public static boolean ackLost(long seed, double p, String table, long version) {
+        long h = mix(mix(seed * 0x9E3779B97F4A7C15L + table.hashCode() + 0x51ED27L) + version);
+        return (h >>> 11) * 0x1.0p-53 < p;
+    }
+
+    /** Commits whose acknowledgement this JVM lost on purpose so far. */
+    public static int lostCommitAcks() {
+        return LOST_ACKS.get();
     }
 
     /** MurmurHash3's 64-bit finaliser. */
