@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class S3LakeTest {
     static final String BUCKET = "losslake-test";
     static S3Proxy s3;
+    static FaultyBlobStore faults;
     static BlobStoreContext blobs;
     static SparkSession spark;
 
@@ -38,15 +39,8 @@ class S3LakeTest {
                 .overrides(new Properties()).build(BlobStoreContext.class);
         BlobStore store = blobs.getBlobStore();
         store.createContainerInLocation(null, BUCKET);
-        s3 = S3Proxy.builder()
-                .blobStore(store)
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret")
-                .build();
-        s3.start();
-        while (!"STARTED".equals(s3.getState())) {
-            Thread.sleep(10);
-        }
+        faults = new FaultyBlobStore(store);
+        s3 = server(0);
         spark = TestSpark.builder()
                 .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + s3.getPort())
                 .config("spark.hadoop.fs.s3a.access.key", "test-access")
@@ -59,6 +53,20 @@ class S3LakeTest {
                 // A cached client would point at a previous test's server port.
                 .config("spark.hadoop.fs.s3a.impl.disable.cache", "true")
                 .getOrCreate();
+    }
+
+    /** An S3 server on {@code port} (0: any free one) over the test's store, started. */
+    static S3Proxy server(int port) throws Exception {
+        S3Proxy server = S3Proxy.builder()
+                .blobStore(faults)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret")
+                .build();
+        server.start();
+        while (!"STARTED".equals(server.getState())) {
+            Thread.sleep(10);
+        }
+        return server;
     }
 
     @AfterAll
@@ -153,6 +161,63 @@ class S3LakeTest {
         s3fs.delete(other, false);
         Cli after = Cli.run("fit", "--form", "power", "--bootstrap", "20", "--where", "eval_set = 'test'", "--lake", lake);
         assertThat(after.status()).as(after.err()).isZero();
+    }
+
+    /**
+     * Storage faults ridden out through S3A's retry policy: 10% of requests throttled (503 SlowDown), the PUT of a Delta
+     * commit file failing once (500), and the server stopped and restarted on its port in the middle of a federated run.
+     * The commands succeed, and their tables equal those of the same commands on a local lake.
+     */
+    @Test
+    void throttlingAFailedCommitPutAndAServerRestartLoseNothing() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data3"));
+        IdxWriter.writeSplit(data, "train", SyntheticImages.generate("train", 200, 6, 4, 1), true);
+        IdxWriter.writeSplit(data, "t10k", SyntheticImages.generate("test", 80, 6, 4, 2), true);
+        String lake = "s3a://" + BUCKET + "/lakes/faulty";
+        String local = dir.resolve("local-lake").toString();
+        String[] prepare = {"prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "dirichlet", "--alpha", "0.5", "--clients", "4",
+            "--min-size", "10", "--plan", "p"};
+        String[] federate = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "6", "--strategy", "fedavgm", "--lr", "0.05",
+            "--decompose-sample", "40", "--commit-every", "0", "--seed", "9"};
+        for (String[] command : List.of(prepare, federate)) {
+            Cli clean = Cli.run(Cli.concat(command, "--lake", local));
+            assertThat(clean.status()).as(clean.err()).isZero();
+        }
+
+        faults.throttle = 0.1;
+        faults.failNextCommitPut = true;
+        try {
+            Cli prepared = Cli.run(Cli.concat(prepare, "--lake", lake));
+            assertThat(prepared.status()).as(prepared.err()).isZero();
+            // the server goes away once the run has committed its first round, and comes back 3 s later on the same port
+            java.util.concurrent.CompletableFuture<Cli> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(Cli.concat(federate,
+                    "--lake", lake)));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+            while (!blobs.getBlobStore().blobExists(BUCKET, "lakes/faulty/checkpoints/_delta_log/00000000000000000000.json") && !run.isDone()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(run.isDone()).as("the run was still going when the server stopped").isFalse();
+            int port = s3.getPort();
+            s3.stop();
+            Thread.sleep(3000);
+            s3 = server(port);
+            Cli federated = run.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            assertThat(federated.status()).as(federated.err()).isZero();
+        } finally {
+            faults.throttle = 0;
+        }
+        System.out.printf("S3LakeTest: %d requests throttled, %d commit PUT failed, server restarted once%n", faults.throttled.get(),
+                faults.failedCommitPuts.get());
+        assertThat(faults.throttled.get()).isPositive();
+        assertThat(faults.failedCommitPuts.get()).isEqualTo(1);
+        for (String table : List.of("examples", "partitions", "partition_stats", "round_metrics", "checkpoints")) {
+            List<String> expected = TableContents.rows(spark, Path.of(local, table));
+            assertThat(expected).as(table).isNotEmpty();
+            assertThat(TableContents.rows(spark, lake + "/" + table)).as(table + " written through storage faults").isEqualTo(expected);
+        }
+        assertThat(spark.read().format("delta").load(lake + "/runs").collectAsList()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("SUCCEEDED"));
     }
 
     private static List<String> listing(FileSystem fs, org.apache.hadoop.fs.Path folder) throws java.io.IOException {

@@ -19,7 +19,12 @@ final class TableContents {
     }
 
     static List<String> rows(SparkSession spark, Path table) {
-        Dataset<Row> rows = spark.read().format("delta").load(table.toString());
+        return rows(spark, table.toString());
+    }
+
+    /** The same, for a table at any Hadoop path (s3a:// among them). */
+    static List<String> rows(SparkSession spark, String table) {
+        Dataset<Row> rows = spark.read().format("delta").load(table);
         Column[] kept = Arrays.stream(rows.columns()).filter(c -> !VOLATILE.contains(c)).map(rows::col).toArray(Column[]::new);
         return rows.select(kept).collectAsList().stream().map(Row::toString).sorted().toList();
     }
