@@ -135,6 +135,8 @@ class BadInputTest {
             new Case("pipeline: YAML list", new String[] {"pipeline", "--config", notMapping.toString(), "--lake", l}, "must be a mapping"),
             new Case("pipeline: YAML nested", new String[] {"pipeline", "--config", nested.toString(), "--lake", l}, "holds a mapping"),
             // prepare
+            new Case("prepare: fault setting not a probability", new String[] {"prepare", "--input", data.toString(), "--clients", "4", "--conf",
+                "spark.losslake.faults.lostCommitAck=abc", "--lake", l}, "Invalid spark.losslake.faults.lostCommitAck=abc: expected a probability between 0 and 1."),
             new Case("prepare: no such input", new String[] {"prepare", "--input", dir.resolve("missing").toString(), "--clients", "4", "--lake", l}, "missing"),
             new Case("prepare: corrupt IDX", new String[] {"prepare", "--input", corruptIdx.toString(), "--clients", "4", "--lake", l}, "corrupt-idx"),
             new Case("prepare: corrupt gzip", new String[] {"prepare", "--input", corruptGzip.toString(), "--clients", "4", "--lake", l}, "corrupt-gzip"),

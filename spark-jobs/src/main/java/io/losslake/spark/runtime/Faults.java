@@ -32,6 +32,34 @@ public final class Faults {
     private Faults() {
     }
 
+    /**
+     * Checks the fault settings among {@code settings} (a command's {@code --conf} pairs) and the {@code spark.*} system
+     * properties spark-submit sets, before a session starts: a value Spark could not read would otherwise fail the
+     * command at its first write, with a stack trace.
+     */
+    public static void validate(java.util.Map<String, String> settings) {
+        for (String key : java.util.List.of(FAILURE, LOST_COMMIT_ACK, SEED)) {
+            String value = settings.containsKey(key) ? settings.get(key) : System.getProperty(key);
+            if (value == null) {
+                continue;
+            }
+            try {
+                if (key.equals(SEED)) {
+                    Long.parseLong(value.strip());
+                    continue;
+                }
+                double p = Double.parseDouble(value.strip());
+                if (p >= 0 && p <= 1) {
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // the message below
+            }
+            throw new UserInputException("Invalid " + key + "=" + value + ": expected " + (key.equals(SEED) ? "an integer seed."
+                    : "a probability between 0 and 1."));
+        }
+    }
+
     /** Fails this task's first attempt when the setting says so for ({@code kind}, {@code key}). */
     public static void maybeFail(String kind, long key) {
         SparkEnv env = SparkEnv.get();

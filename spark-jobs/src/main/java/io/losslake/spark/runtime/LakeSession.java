@@ -36,6 +36,7 @@ public final class LakeSession implements AutoCloseable {
      * @param conf   extra Spark settings asked for on our command line
      */
     public static LakeSession open(String appName, String master, Map<String, String> conf) {
+        Faults.validate(conf);
         SparkSession existing = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
         if (existing != null && existing.sparkContext().isStopped()) {
             // a session an earlier command in this JVM stopped: forget it and start afresh
