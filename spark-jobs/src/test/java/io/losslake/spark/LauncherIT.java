@@ -236,38 +236,73 @@ class LauncherIT {
 
     @Test
     void fourConcurrentProcessesIntoOneFreshLocalLakeAllSucceedWithExactRows() throws Exception {
-        Path lake = dir.resolve("lake-concurrent");
+        fourWritersTwice("local", dir.resolve("lake-concurrent").toString(), List.of(), Map.of(), TestSpark.builder());
+    }
+
+    /**
+     * The same on an s3a:// lake (an in-process S3 server) with the multi-writer setup: commits decided by a DynamoDB
+     * table (dynalite) through {@link io.losslake.spark.lake.DynamoDbLogStore}. Without it the second writer would be
+     * refused (S3LakeTest); with it none takes a lease, all succeed, and no row is lost or doubled.
+     */
+    @Test
+    void fourConcurrentProcessesIntoOneFreshS3aLakeWithTheDynamoDbSetupAllSucceedWithExactRows() throws Exception {
+        try (InProcessS3 s3 = InProcessS3.start("concurrent"); Dynalite dynamo = Dynalite.start()) {
+            Map<String, String> settings = new java.util.LinkedHashMap<>();
+            s3.s3aSettings().forEach((k, v) -> settings.put("spark.hadoop." + k, v));
+            settings.put(io.losslake.spark.lake.DynamoDbLogStore.TABLE, "losslake_commits");
+            settings.put(io.losslake.spark.lake.DynamoDbLogStore.ENDPOINT, dynamo.endpoint());
+            List<String> conf = new ArrayList<>();
+            settings.forEach((k, v) -> conf.addAll(List.of("--conf", k + "=" + v)));
+            // the DynamoDB client's credentials come from the AWS SDK's default chain: the environment for the
+            // processes, system properties for this JVM's reads
+            Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", InProcessS3.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", InProcessS3.SECRET_KEY);
+            System.setProperty("aws.accessKeyId", InProcessS3.ACCESS_KEY);
+            System.setProperty("aws.secretKey", InProcessS3.SECRET_KEY);
+            SparkSession.Builder reader = TestSpark.builder();
+            settings.forEach(reader::config);
+            fourWritersTwice("s3a", "s3a://concurrent/lake", conf, env, reader);
+            assertThat(s3.blobs().getBlobStore().list("concurrent", org.jclouds.blobstore.options.ListContainerOptions.Builder
+                    .prefix("lake/_losslake_writers/").recursive())).as("leases taken").isEmpty();
+        }
+    }
+
+    /** Two batches of four processes (two pipelines, two prepares of one dataset) into {@code lake}: all succeed, rows exact. */
+    private static void fourWritersTwice(String name, String lake, List<String> conf, Map<String, String> env, SparkSession.Builder reader)
+            throws Exception {
         int writers = 4;
         for (int batch = 1; batch <= 2; batch++) { // the first batch races to create every table; the second appends to them
             List<Process> processes = new ArrayList<>();
             for (int w = 0; w < writers; w++) { // two pipelines (runs, round_metrics, checkpoints), two prepares of one dataset (examples, plans)
-                Path out = dir.resolve("concurrent-" + batch + "-" + w + ".txt");
+                Path out = dir.resolve("concurrent-" + name + "-" + batch + "-" + w + ".txt");
+                List<String> args = new ArrayList<>(w % 2 == 0
+                        ? List.of("pipeline", "--data", data.toString(), "--classes", "4", "--clients", "2", "--rounds", "2", "--model", "mlp:8",
+                                "--lr", "0.05", "--seed", Integer.toString(w), "--lake", lake)
+                        : List.of("prepare", "--input", data.toString(), "--dataset", "synthetic", "--scheme", "iid", "--clients", "2",
+                                "--plan", "p" + w, "--master", "local[1]", "--lake", lake));
+                args.addAll(conf);
+                Map<String, String> processEnv = new java.util.HashMap<>(env);
                 // The pipelines get their master as the spark.master system property, the way spark-submit passes it.
-                processes.add(w % 2 == 0
-                        ? start(Map.of("LOSSLAKE_JAVA_OPTS", QUICK_JVM + " -Dspark.master=local[1]"), out, "pipeline", "--data", data.toString(),
-                                "--classes", "4", "--clients", "2", "--rounds", "2", "--model", "mlp:8", "--lr", "0.05", "--seed", Integer.toString(w),
-                                "--lake", lake.toString())
-                        : start(Map.of("LOSSLAKE_JAVA_OPTS", QUICK_JVM), out, "prepare", "--input", data.toString(), "--dataset", "synthetic",
-                                "--scheme", "iid", "--clients", "2", "--plan", "p" + w, "--master", "local[1]", "--lake", lake.toString()));
+                processEnv.put("LOSSLAKE_JAVA_OPTS", w % 2 == 0 ? QUICK_JVM + " -Dspark.master=local[1]" : QUICK_JVM);
+                processes.add(start(processEnv, out, args.toArray(String[]::new)));
             }
             for (int w = 0; w < writers; w++) {
                 Process p = processes.get(w);
                 assertThat(p.waitFor(6, TimeUnit.MINUTES)).as("writer " + w + " finished").isTrue();
-                String err = Files.readString(dir.resolve("concurrent-" + batch + "-" + w + ".txt.err"));
+                String err = Files.readString(dir.resolve("concurrent-" + name + "-" + batch + "-" + w + ".txt.err"));
                 assertThat(p.exitValue()).as("writer " + w + " of batch " + batch + ": " + err).isZero();
                 assertThat(err).doesNotContain("\tat ", "ERROR"); // no stack trace; a retried race is one INFO line
             }
-            SparkSession spark = TestSpark.builder().getOrCreate();
+            SparkSession spark = reader.getOrCreate();
             try {
-                List<Row> runs = spark.read().format("delta").load(lake.resolve("runs").toString()).collectAsList();
+                List<Row> runs = spark.read().format("delta").load(lake + "/runs").collectAsList();
                 assertThat(runs).hasSize(writers * batch).allMatch(r -> r.getAs("status").equals("SUCCEEDED"))
                         .allMatch(r -> r.getAs("spark_master").equals("local[1]"));
-                org.apache.spark.sql.Dataset<Row> metrics = spark.read().format("delta").load(lake.resolve("round_metrics").toString());
+                org.apache.spark.sql.Dataset<Row> metrics = spark.read().format("delta").load(lake + "/round_metrics");
                 assertThat(metrics.count()).isEqualTo(2L * 2 * batch);
                 assertThat(metrics.select("run_id", "round").distinct().count()).isEqualTo(2L * 2 * batch);
                 // both prepares replace the one dataset's examples (never duplicated) and each writes its own plan
-                assertThat(spark.read().format("delta").load(lake.resolve("examples").toString()).count()).isEqualTo(200 + 80);
-                assertThat(spark.read().format("delta").load(lake.resolve("partitions").toString()).count()).isEqualTo(2 * 200);
+                assertThat(spark.read().format("delta").load(lake + "/examples").count()).isEqualTo(200 + 80);
+                assertThat(spark.read().format("delta").load(lake + "/partitions").count()).isEqualTo(2 * 200);
             } finally {
                 spark.stop();
             }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * other and both stop: never both write. The lease is refreshed every {@link #HEARTBEAT_MS} and
  * deleted when the command ends; a killed process's lease goes stale and is then ignored (and
  * removed). Lakes whose log store takes concurrent writers (local folders with
- * {@link LockingLocalLogStore}, HDFS, S3 with Delta's {@code S3DynamoDBLogStore}) take no lease.
+ * {@link LockingLocalLogStore}, HDFS, S3 with {@link DynamoDbLogStore} or Delta's {@code S3DynamoDBLogStore}) take no lease.
  */
 public final class WriterLease {
     private static final Logger LOG = LoggerFactory.getLogger(WriterLease.class);
@@ -104,7 +104,7 @@ public final class WriterLease {
             return false;
         }
         String store = conf.get("spark.delta.logStore." + scheme + ".impl", conf.get("spark.delta.logStore.class", ""));
-        return !store.contains("DynamoDB");
+        return !store.contains("DynamoDB") && !store.equals(DynamoDbLogStore.class.getName());
     }
 
     /** Puts this process's lease into {@code folder}, or stops with one sentence when another live one is there. */

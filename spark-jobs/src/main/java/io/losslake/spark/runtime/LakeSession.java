@@ -20,6 +20,7 @@ public final class LakeSession implements AutoCloseable {
     public static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
     /** Delta's setting naming the log store of {@code file:} paths. */
     public static final String LOCAL_LOG_STORE = "spark.delta.logStore.file.impl";
+    public static final String S3A_LOG_STORE = "spark.delta.logStore.s3a.impl";
 
     private final SparkSession spark;
     private final boolean owned;
@@ -66,6 +67,10 @@ public final class LakeSession implements AutoCloseable {
         spark.setIfMissing("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
         // local-folder lakes: commits serialised across processes (several jobs into one lake)
         spark.setIfMissing(LOCAL_LOG_STORE, LockingLocalLogStore.class.getName());
+        // s3a:// lakes: several writing processes when a DynamoDB table decides commits (README, "Several jobs into one lake")
+        if (!spark.get(io.losslake.spark.lake.DynamoDbLogStore.TABLE, "").isBlank()) {
+            spark.setIfMissing(S3A_LOG_STORE, io.losslake.spark.lake.DynamoDbLogStore.class.getName());
+        }
         // ND4J must run one OpenMP thread per Spark task (STACK.md: 20x faster on small machines).
         spark.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
         // A round's task returns its clients' sums or models, a few MiB; above 1 MiB (the default) Spark parks a result in
