@@ -21,6 +21,7 @@ import com.amazonaws.services.dynamodbv2.model.ScalarAttributeType;
 import io.delta.storage.CloseableIterator;
 import io.delta.storage.HadoopFileSystemLogStore;
 import io.losslake.spark.runtime.Faults;
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -38,10 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,8 +207,14 @@ public final class DynamoDbLogStore extends HadoopFileSystemLogStore {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 if (!fs.exists(file)) {
-                    // whoever copies writes the same bytes, so a race between completers is harmless
-                    FileUtil.copy(fs, temp, fs, file, false, true, fs.getConf());
+                    // Whoever copies writes the same bytes, so a race between completers is harmless. The temporary
+                    // object is read whole before N.json is opened: a streaming copy whose source a finished completer
+                    // deleted meanwhile would close N.json empty over the commit (seen in testing: one commit lost).
+                    byte[] bytes;
+                    try (FSDataInputStream in = fs.open(temp)) {
+                        bytes = in.readAllBytes();
+                    }
+                    writeObject(fs, file, bytes, true);
                 }
                 commits.markComplete(entry);
                 deleteQuietly(fs, temp);
@@ -222,10 +229,16 @@ public final class DynamoDbLogStore extends HadoopFileSystemLogStore {
     }
 
     private static void writeObject(FileSystem fs, Path file, Iterator<String> actions, boolean overwrite) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        while (actions.hasNext()) { // all of it before the object is opened: S3A uploads on close, also after a failure
+            bytes.write((actions.next() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        writeObject(fs, file, bytes.toByteArray(), overwrite);
+    }
+
+    private static void writeObject(FileSystem fs, Path file, byte[] bytes, boolean overwrite) throws IOException {
         try (FSDataOutputStream out = fs.create(file, overwrite)) {
-            while (actions.hasNext()) {
-                out.write((actions.next() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
+            out.write(bytes);
         }
     }
 
