@@ -154,7 +154,7 @@ class S3LakeTest {
         assertThat(refused.status()).as(refused.err()).isEqualTo(2);
         assertThat(refused.err().strip().lines()).hasSize(1);
         assertThat(refused.err()).contains("is being written by another losslake job (losslake sweep nightly (pid 4242 on worker-7)",
-                "S3DynamoDBLogStore");
+                "--conf spark.losslake.lake.dynamodb.table=NAME");
         assertThat(listing(s3fs, new org.apache.hadoop.fs.Path(lake + "/runs/_delta_log"))).isEqualTo(logBefore);
         assertThat(spark.read().format("delta").load(lake + "/scaling_fits").count()).isEqualTo(fitsBefore);
         assertThat(s3fs.listStatus(leases)).hasSize(1); // its own lease withdrawn, the other's left alone

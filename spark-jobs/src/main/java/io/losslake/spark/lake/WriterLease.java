@@ -130,7 +130,8 @@ public final class WriterLease {
             fs.delete(mine, false);
             throw new UserInputException("--lake " + lake + " is being written by another losslake job (" + String.join("; ", others)
                     + "), and Delta's default S3 log store is safe for one writing process at a time, so this job stopped before writing"
-                    + " anything: run the jobs one after another, or set up Delta's S3DynamoDBLogStore (README, 'Several jobs into one lake').");
+                    + " anything: run the jobs one after another, or give every job a DynamoDB table for its commits with --conf "
+                    + DynamoDbLogStore.TABLE + "=NAME (README, 'Several jobs into one lake').");
         }
         ScheduledFuture<?> beat = HEARTBEATS.scheduleWithFixedDelay(() -> {
             try {

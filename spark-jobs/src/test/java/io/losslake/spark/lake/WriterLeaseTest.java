@@ -50,6 +50,8 @@ class WriterLeaseTest {
         assertThat(WriterLease.required(conf, "lakehouse")).isFalse(); // no scheme: the default filesystem
         assertThat(WriterLease.required(conf.clone().set("spark.delta.logStore.s3a.impl", "io.delta.storage.S3DynamoDBLogStore"),
                 "s3a://bucket/lake")).isFalse();
+        assertThat(WriterLease.required(conf.clone().set("spark.delta.logStore.s3a.impl", DynamoDbLogStore.class.getName()),
+                "s3a://bucket/lake")).isFalse();
         assertThat(WriterLease.required(conf.clone().set(WriterLease.CHECK_SETTING, "false"), "s3a://bucket/lake")).isFalse();
     }
 }
