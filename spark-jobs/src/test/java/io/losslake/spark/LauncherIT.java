@@ -98,7 +98,7 @@ class LauncherIT {
      * runs resumed. Every table must end as after uninterrupted runs of the same commands: no row lost, none twice.
      */
     @Test
-    void killedPrepareSweepAndFederateRunsEndAsTheirUninterruptedRuns() throws Exception {
+    void killedPrepareSweepFederateDistillAndBarrierRunsEndAsTheirUninterruptedRuns() throws Exception {
         Path whole = dir.resolve("lake-whole");
         Path killed = dir.resolve("lake-killed");
         Path sweepFile = TinySweep.write(dir.resolve("kill-sweep.yaml"), "k");
@@ -112,12 +112,21 @@ class LauncherIT {
         // Clients with state (SCAFFOLD's control variates): every round is committed, client state first
         String[] scaffold = {"federate", "--plan", "p", "--model", "mlp:8", "--rounds", "8", "--fraction", "0.6", "--strategy", "scaffold",
             "--local-epochs", "2", "--batch-size", "8", "--lr", "0.05", "--decompose-sample", "50", "--seed", "11"};
+        // Trajectory matching (6x6 images are too small for DM), then evaluation networks that train for a few seconds
+        String[] distill = {"distill", "--plan", "p", "--method", "ast", "--ipc", "10", "--iterations", "20", "--experts", "1", "--expert-epochs", "1",
+            "--max-start-epoch", "1", "--syn-steps", "5", "--eval-model", "mlp:64", "--eval-epochs", "1000", "--eval-seeds", "3", "--plots",
+            dir.resolve("kill-grids").toString()};
+        String[] barrier = {"barrier", "--between", "global,client:1", "--alphas", "steps:4", "--cumulative", "shallow"};
         SparkSession spark = TestSpark.builder().getOrCreate();
         try {
-            for (String[] command : List.of(prepare, sweep, federate, scaffold)) {
+            String wholeScaffold = null;
+            for (String[] command : List.of(prepare, sweep, federate, scaffold, distill)) {
                 Cli run = Cli.run(Cli.concat(command, "--lake", whole.toString()));
                 assertThat(run.status()).as(run.err()).isZero();
+                wholeScaffold = command == scaffold ? runId(run.out()) : wholeScaffold;
             }
+            Cli measured = Cli.run(Cli.concat(barrier, "--run", wholeScaffold, "--lake", whole.toString()));
+            assertThat(measured.status()).as(measured.err()).isZero();
             java.util.Random random = new java.util.Random(20261203);
             killSomewhere("prepare", true, Cli.concat(prepare, "--lake", killed.toString()), printed("dealt in"), 1500, "done in", random);
             Cli again = Cli.run(Cli.concat(prepare, "--lake", killed.toString()));
@@ -144,8 +153,24 @@ class LauncherIT {
             assertThat(resumed.status()).as(resumed.err()).isZero();
             assertThat(resumed.out()).contains("resumed after round", "round 8/8");
 
+            // after its synthetic sets are committed, while its evaluation networks train
+            String distillOut = killSomewhere("distill", false, Cli.concat(distill, "--lake", killed.toString()), committed(killed.resolve("synthetic_examples")),
+                    1500, "distill never prints this", random);
+            resumed = Cli.run("distill", "--resume", distillOut.lines().filter(l -> l.startsWith("losslake distill: run ")).findFirst().orElseThrow()
+                    .substring("losslake distill: run ".length()).split(",")[0], "--lake", killed.toString());
+            assertThat(resumed.status()).as(resumed.err()).isZero();
+            assertThat(resumed.out()).contains("had written its synthetic_examples; not written again", "evaluations in");
+
+            // after its barriers are committed, while it records its end: the resumed run must not write them twice
+            killSomewhere("barrier", true, Cli.concat(barrier, "--run", runId(scaffoldOut), "--lake", killed.toString()), committed(killed.resolve("barriers")),
+                    1500, "barrier prints nothing after its commit", random);
+            String barrierRun = spark.read().format("delta").load(killed.resolve("runs").toString()).where("command = 'barrier'").first().getAs("run_id");
+            resumed = Cli.run("barrier", "--resume", barrierRun, "--lake", killed.toString());
+            assertThat(resumed.status()).as(resumed.err()).isZero();
+            assertThat(resumed.out()).contains("had written its barriers; not written again");
+
             for (String table : List.of("examples", "partitions", "partition_stats", "sweep_points", "round_metrics", "client_metrics", "client_state",
-                    "checkpoints")) {
+                    "checkpoints", "synthetic_examples", "distill_evals", "barriers")) {
                 List<String> expected = TableContents.rows(spark, whole.resolve(table));
                 assertThat(expected).as(table).isNotEmpty();
                 assertThat(TableContents.rows(spark, killed.resolve(table))).as(table + " after kill -9 and a rerun or resume").isEqualTo(expected);
@@ -155,7 +180,7 @@ class LauncherIT {
             List<String> runs = spark.read().format("delta").load(killed.resolve("runs").toString()).collectAsList().stream()
                     .map(r -> r.<String>getAs("command") + " " + r.<String>getAs("status")).toList();
             assertThat(runs).filteredOn(r -> r.endsWith("SUCCEEDED")).containsExactlyInAnyOrder("prepare SUCCEEDED", "sweep SUCCEEDED", "federate SUCCEEDED",
-                    "federate SUCCEEDED");
+                    "federate SUCCEEDED", "distill SUCCEEDED", "barrier SUCCEEDED");
             assertThat(runs).filteredOn(r -> !r.endsWith("SUCCEEDED")).isSubsetOf("prepare RUNNING", "sweep RUNNING").doesNotHaveDuplicates();
         } finally {
             spark.stop();

@@ -27,7 +27,7 @@ public final class BarrierCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option values.")
     Path config;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The federate run whose models are compared.")
+    @Option(names = "--run", paramLabel = "RUN_ID", description = "The federate run whose models are compared (required).")
     String run;
 
     @Option(names = "--round", paramLabel = "R", description = "Its round. Default: its last checkpoint.")
@@ -61,15 +61,31 @@ public final class BarrierCommand implements Callable<Integer> {
         "draw what the barriers table holds for the run."})
     Path plots;
 
+    @Option(names = "--resume", paramLabel = "RUN_ID", description = {"Finish a killed barrier run with its own settings: the measurement again",
+        "(seeded: the same numbers), written unless the killed invocation wrote it."})
+    String resume;
+
     @Mixin
     SparkOptions sparkOptions;
 
     @Override
     public Integer call() {
-        BarrierRequest request = new BarrierRequest(run, round, between, on, alphas, !noLayers, cumulative, sample, seed, plots);
-        BarrierJob.check(request); // before Spark starts
+        BarrierRequest request = null;
+        if (resume != null) {
+            Resume.onlyWithLakeOptions(spec);
+        } else if (run == null) {
+            throw new io.losslake.spark.runtime.UserInputException("barrier needs --run RUN_ID, the federate run whose models are compared"
+                    + " (or --resume RUN_ID of a killed barrier run).");
+        } else {
+            request = new BarrierRequest(run, round, between, on, alphas, !noLayers, cumulative, sample, seed, plots);
+            BarrierJob.check(request); // before Spark starts
+        }
         try (LakeSession session = sparkOptions.open("losslake barrier")) {
-            BarrierJob.run(sparkOptions.lake(session), request, spec.commandLine().getOut());
+            if (resume != null) {
+                BarrierJob.resume(sparkOptions.lake(session), resume, spec.commandLine().getOut());
+            } else {
+                BarrierJob.run(sparkOptions.lake(session), request, spec.commandLine().getOut());
+            }
         }
         return 0;
     }

@@ -25,7 +25,7 @@ public final class DistillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--plan", required = true, paramLabel = "ID", description = "The partition plan whose clients are condensed.")
+    @Option(names = "--plan", paramLabel = "ID", description = "The partition plan whose clients are condensed (required).")
     String plan;
 
     @Option(names = "--method", defaultValue = "dm", paramLabel = "M",
@@ -115,11 +115,22 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option values.")
     Path config;
 
+    @Option(names = "--resume", paramLabel = "RUN_ID", description = {"Finish a killed distill run with its own settings: the sets condensed again",
+        "(seeded: the same images) and evaluated, each table written unless the killed invocation wrote it."})
+    String resume;
+
     @Mixin
     SparkOptions sparkOptions;
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            Resume.onlyWithLakeOptions(spec);
+            try (LakeSession session = sparkOptions.open("losslake distill")) {
+                DistillJob.resume(sparkOptions.lake(session), resume, spec.commandLine().getOut());
+            }
+            return 0;
+        }
         DistillRequest request = new DistillRequest(plan, method, ipc, iterations, realBatch, imageLr, momentum, init, embedChannels, !noAugment,
                 new DistillRequest.Trajectory(student, experts, expertEpochs, maxStartEpoch, synSteps, teacherLr, lrLr, innerMomentum, perturb, !noSmooth),
                 evalModel, evalEpochs, evalSeeds, !noBaseline, seed, plots);

@@ -45,13 +45,7 @@ public final class FederateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (resume != null) {
-            // a resumed run keeps its stored settings; an option beside --resume would be silently ignored
-            java.util.List<String> given = spec.commandLine().getParseResult().matchedOptions().stream().map(o -> o.longestName())
-                    .filter(n -> !java.util.Set.of("--resume", "--lake", "--master", "--conf").contains(n)).distinct().toList();
-            if (!given.isEmpty()) {
-                throw new io.losslake.spark.runtime.UserInputException("federate --resume continues the run with its own stored settings; "
-                        + String.join(", ", given) + (given.size() == 1 ? " is" : " are") + " not taken beside it (only --lake, --master and --conf are).");
-            }
+            Resume.onlyWithLakeOptions(spec); // a resumed run keeps its stored settings; an option beside --resume would be ignored
         }
         FederateRequest request = resume == null ? options.toRequest(strategy, ExtensionOptions.given(spec, Strategies.catalog()), seed) : null;
         if (request != null) {

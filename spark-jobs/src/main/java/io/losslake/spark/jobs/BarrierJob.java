@@ -90,6 +90,19 @@ public final class BarrierJob {
      * @return the barriers, or null when it only drew
      */
     public static Result run(Lake lake, BarrierRequest request, PrintWriter out) {
+        return execute(lake, request, null, out);
+    }
+
+    /**
+     * Finishes the killed barrier run {@code runId} with its stored request: the measurement again (seeded, so the same
+     * numbers), written only when the killed invocation did not write it already.
+     */
+    public static Result resume(Lake lake, String runId, PrintWriter out) {
+        Row row = new RunLog(lake).unfinished(runId, "barrier");
+        return execute(lake, BarrierRequest.fromConfig(Json.map(row.getAs("config_json"))), runId, out);
+    }
+
+    private static Result execute(Lake lake, BarrierRequest request, String resumed, PrintWriter out) {
         Instant startedAt = Instant.now();
         check(request);
         if (request.drawOnly()) {
@@ -149,12 +162,12 @@ public final class BarrierJob {
                     }
                 }
             }
-            String runId = RunLog.newRunId(startedAt);
+            String runId = resumed != null ? resumed : RunLog.newRunId(startedAt);
             RunLog.Start start = new RunLog.Start(runId, "barrier", request.seed(), run.info().dataset() + " / " + run.request().plan(),
                     Json.of(request.toConfig()), startedAt);
             int[] withData = available;
-            return new RunLog(lake).record(start, false, Version.current(),
-                    () -> measure(lake, request, run, round, pair, on, stored, clients, withData, runId, out), done -> RunLog.Ending.succeeded(figures(done)));
+            return new RunLog(lake).record(start, resumed != null, Version.current(),
+                    () -> measure(lake, request, run, round, pair, on, stored, clients, withData, runId, resumed != null, out), done -> RunLog.Ending.succeeded(figures(done)));
         } finally {
             if (source != null) {
                 source.release();
@@ -169,7 +182,7 @@ public final class BarrierJob {
      */
     private static Result measure(Lake lake, BarrierRequest request, FederateRun run, int round, List<BarrierRequest.Model> pair,
                                   BarrierRequest.Model on, Map<BarrierRequest.Model, float[]> stored, Map<Integer, ClientData> clients,
-                                  int[] available, String runId, PrintWriter out) {
+                                  int[] available, String runId, boolean resumed, PrintWriter out) {
         ClientDatasets.PlanInfo info = run.info();
         ClientData test = ClientDatasets.loadSplit(lake, info.dataset(), "test", info.shape(), info.numClasses(), 0, 0);
         ClientData evalSet = on.kind().equals("test")
@@ -210,7 +223,11 @@ public final class BarrierJob {
                 });
         Result result = new Result(runId, run.runId(), round, pairText, evalText, evalSet.size(), report);
         List<Row> rows = LakeRows.barriers(runId, run.runId(), round, pairText, evalText, evalSet.size(), report);
-        lake.append(Tables.BARRIERS, Tables.BARRIERS_SCHEMA, rows);
+        if (resumed && new RunLog(lake).wrote(Tables.BARRIERS, runId)) {
+            out.printf("(the killed invocation of run %s had written its barriers; not written again)%n", runId);
+        } else {
+            lake.append(Tables.BARRIERS, Tables.BARRIERS_SCHEMA, rows);
+        }
         print(out, result);
         if (request.plots() != null) {
             BarrierPlots.write(lake, request.plots(), run.runId(), result, out);

@@ -157,6 +157,18 @@ public record BarrierRequest(String runId, Integer round, String between, String
     }
 
     /** The request as the runs table stores it: option names to values. */
+    /** A stored barrier run's request (its {@code runs.config_json}, as {@link #toConfig} writes it), for {@code barrier --resume}. */
+    public static BarrierRequest fromConfig(Map<String, Object> c) {
+        List<String> orders = new java.util.ArrayList<>();
+        if (c.get("cumulative") instanceof List<?> list) {
+            list.forEach(v -> orders.add(String.valueOf(v)));
+        }
+        return new BarrierRequest(String.valueOf(c.get("run")), c.get("round") == null ? null : ((Number) c.get("round")).intValue(),
+                c.get("between") == null ? null : String.valueOf(c.get("between")), String.valueOf(c.get("on")), String.valueOf(c.get("alphas")),
+                Boolean.TRUE.equals(c.get("layers")), orders, ((Number) c.get("sample")).intValue(), ((Number) c.get("seed")).longValue(),
+                c.get("plots") == null ? null : Path.of(String.valueOf(c.get("plots"))));
+    }
+
     public Map<String, Object> toConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("run", runId);

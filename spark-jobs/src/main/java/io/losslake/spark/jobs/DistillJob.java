@@ -82,6 +82,19 @@ public final class DistillJob {
     }
 
     public static Result run(Lake lake, DistillRequest request, PrintWriter out) {
+        return execute(lake, request, null, out);
+    }
+
+    /**
+     * Finishes the killed distill run {@code runId} with its stored request: its clients condensed again (seeded, so the
+     * same images) and evaluated, and each of its tables written unless the killed invocation had written it.
+     */
+    public static Result resume(Lake lake, String runId, PrintWriter out) {
+        Row row = new RunLog(lake).unfinished(runId, "distill");
+        return execute(lake, DistillRequest.fromConfig(Json.map(row.getAs("config_json"))), runId, out);
+    }
+
+    private static Result execute(Lake lake, DistillRequest request, String resumed, PrintWriter out) {
         Instant startedAt = Instant.now();
         check(request);
         ClientDatasets.PlanInfo info = ClientDatasets.describe(lake, request.plan());
@@ -106,10 +119,10 @@ public final class DistillJob {
                         + e.getMessage() + ").", e);
             }
         }
-        String runId = RunLog.newRunId(startedAt);
+        String runId = resumed != null ? resumed : RunLog.newRunId(startedAt);
         RunLog.Start start = new RunLog.Start(runId, "distill", request.seed(), info.dataset() + " / " + request.plan(), Json.of(request.toConfig()),
                 startedAt);
-        return new RunLog(lake).record(start, false, Version.current(), () -> distill(lake, request, info, evalSpec, runId, out),
+        return new RunLog(lake).record(start, resumed != null, Version.current(), () -> distill(lake, request, info, evalSpec, runId, resumed != null, out),
                 done -> RunLog.Ending.succeeded(figures(done)));
     }
 
@@ -129,7 +142,8 @@ public final class DistillJob {
         return spec;
     }
 
-    private static Result distill(Lake lake, DistillRequest request, ClientDatasets.PlanInfo info, ModelSpec evalSpec, String runId, PrintWriter out) {
+    private static Result distill(Lake lake, DistillRequest request, ClientDatasets.PlanInfo info, ModelSpec evalSpec, String runId, boolean resumed,
+                                  PrintWriter out) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
         int parallelism = jsc.defaultParallelism();
         int slices = info.numClients() <= 256 ? info.numClients() : 4 * parallelism;
@@ -166,7 +180,7 @@ public final class DistillJob {
                 rows.addAll(exampleRows(runId, request.plan(), c.baseline(), "random", now));
             }
         }
-        lake.append(Tables.SYNTHETIC_EXAMPLES, Tables.SYNTHETIC_EXAMPLES_SCHEMA, rows);
+        appendOnce(lake, Tables.SYNTHETIC_EXAMPLES, Tables.SYNTHETIC_EXAMPLES_SCHEMA, rows, runId, resumed, out);
         out.printf("%d clients condensed in %s (%.2f s per client per task); %d examples written to %s%n", clients.size(),
                 RoundProgress.duration(distillSeconds), clients.stream().mapToDouble(ClientResult::seconds).average().orElse(0), rows.size(),
                 lake.path(Tables.SYNTHETIC_EXAMPLES));
@@ -184,7 +198,7 @@ public final class DistillJob {
         out.flush();
         List<Evaluated> evaluations = List.of();
         if (evalSpec != null) {
-            evaluations = evaluate(lake, jsc, request, info, evalSpec, clients, distiller.method(), baseline != null, runId, out);
+            evaluations = evaluate(lake, jsc, request, info, evalSpec, clients, distiller.method(), baseline != null, runId, resumed, out);
         }
         Result result = new Result(runId, clients, evaluations, distillSeconds);
         if (!evaluations.isEmpty()) {
@@ -278,7 +292,7 @@ public final class DistillJob {
     }
 
     private static List<Evaluated> evaluate(Lake lake, JavaSparkContext jsc, DistillRequest request, ClientDatasets.PlanInfo info, ModelSpec spec,
-                                            List<ClientResult> clients, String method, boolean withBaseline, String runId, PrintWriter out) {
+                                            List<ClientResult> clients, String method, boolean withBaseline, String runId, boolean resumed, PrintWriter out) {
         double count = 0;
         double sum = 0;
         double sumSq = 0;
@@ -340,10 +354,20 @@ public final class DistillJob {
                     e.transmittedFloats(), spec.describe(), e.seed(),
                     request.evalEpochs(), Rows.nullable(e.evaluation().accuracy()), Rows.nullable(e.evaluation().loss()), now));
         }
-        lake.append(Tables.DISTILL_EVALS, Tables.DISTILL_EVALS_SCHEMA, rows);
+        appendOnce(lake, Tables.DISTILL_EVALS, Tables.DISTILL_EVALS_SCHEMA, rows, runId, resumed, out);
         out.printf("%d evaluations in %s written to %s%n", rows.size(), RoundProgress.duration((System.nanoTime() - begin) / 1e9),
                 lake.path(Tables.DISTILL_EVALS));
         return evaluations;
+    }
+
+    /** Appends a run's rows to {@code table}, unless it is a resumed run whose killed invocation wrote them. */
+    private static void appendOnce(Lake lake, String table, org.apache.spark.sql.types.StructType schema, List<Row> rows, String runId, boolean resumed,
+                                   PrintWriter out) {
+        if (resumed && new RunLog(lake).wrote(table, runId)) {
+            out.printf("(the killed invocation of run %s had written its %s; not written again)%n", runId, table);
+        } else {
+            lake.append(table, schema, rows);
+        }
     }
 
     private static List<Row> exampleRows(String runId, String plan, SyntheticSet set, String method, Timestamp now) {

@@ -121,6 +121,36 @@ public record DistillRequest(String plan, String method, int ipc, int iterations
         return new SyntheticTraining(evalEpochs, rate, 256, true);
     }
 
+    /**
+     * A stored distill run's request (its {@code runs.config_json}, as {@link #toConfig} writes it), for
+     * {@code distill --resume}. A setting the method does not use, and so was not stored, takes the command's default.
+     */
+    public static DistillRequest fromConfig(Map<String, Object> c) {
+        Trajectory t = Trajectory.defaults();
+        Trajectory trajectory = new Trajectory(text(c, "student", t.student()), integer(c, "experts", t.experts()),
+                integer(c, "expert_epochs", t.expertEpochs()), integer(c, "max_start_epoch", t.maxStartEpoch()), integer(c, "syn_steps", t.synSteps()),
+                number(c, "teacher_lr", t.teacherLr()), number(c, "lr_lr", t.lrLr()), number(c, "inner_momentum", t.innerMomentum()),
+                number(c, "perturb", t.perturb()), !Boolean.FALSE.equals(c.get("smooth")));
+        return new DistillRequest(text(c, "plan", null), text(c, "method", "dm"), integer(c, "ipc", 10), integer(c, "iterations", 1000),
+                integer(c, "real_batch", 256), c.get("image_lr") == null ? null : number(c, "image_lr", 0), number(c, "momentum", 0.5),
+                text(c, "init", "real"), text(c, "embed_channels", "32,64"), !Boolean.FALSE.equals(c.get("augment")), trajectory,
+                text(c, "eval_model", "cnn:32,64/128"), integer(c, "eval_epochs", 300), integer(c, "eval_seeds", 3),
+                !Boolean.FALSE.equals(c.get("baseline")), ((Number) c.getOrDefault("seed", 0)).longValue(),
+                c.get("plots") == null ? null : Path.of(String.valueOf(c.get("plots"))));
+    }
+
+    private static String text(Map<String, Object> c, String key, String fallback) {
+        return c.get(key) == null ? fallback : String.valueOf(c.get(key));
+    }
+
+    private static int integer(Map<String, Object> c, String key, int fallback) {
+        return c.get(key) == null ? fallback : ((Number) c.get(key)).intValue();
+    }
+
+    private static double number(Map<String, Object> c, String key, double fallback) {
+        return c.get(key) == null ? fallback : ((Number) c.get(key)).doubleValue();
+    }
+
     /** The request as the runs table stores it. */
     public Map<String, Object> toConfig() {
         Map<String, Object> c = new LinkedHashMap<>();

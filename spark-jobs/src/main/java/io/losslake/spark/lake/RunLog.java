@@ -128,6 +128,30 @@ public final class RunLog {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
+    /**
+     * The row of {@code command}'s run {@code runId} for {@code --resume}: one that exists, is that command's and has not
+     * succeeded; otherwise one sentence naming what is wrong.
+     */
+    public org.apache.spark.sql.Row unfinished(String runId, String command) {
+        org.apache.spark.sql.Row row = find(runId);
+        if (row == null) {
+            throw new io.losslake.spark.runtime.UserInputException("--resume " + runId + ": the lake " + lake.root() + " has no run with that id.");
+        }
+        if (!command.equals(row.getAs("command"))) {
+            throw new io.losslake.spark.runtime.UserInputException("--resume " + runId + ": that run is a '" + row.getAs("command") + "' run; "
+                    + command + " --resume continues " + command + " runs only.");
+        }
+        if (SUCCEEDED.equals(row.getAs("status"))) {
+            throw new io.losslake.spark.runtime.UserInputException("--resume " + runId + ": that run already finished.");
+        }
+        return row;
+    }
+
+    /** Whether {@code table} holds rows of run {@code runId} (in its {@code run_id} column). */
+    public boolean wrote(String table, String runId) {
+        return lake.exists(table) && !lake.read(table).where(col("run_id").equalTo(runId)).limit(1).isEmpty();
+    }
+
     /** Marks the run finished. Retries when a concurrent run's commit races ours. */
     public void finish(String runId, String status, Instant finishedAt, double wallSeconds, String resultJson, String error) {
         Map<String, Column> set = new LinkedHashMap<>();
