@@ -212,8 +212,13 @@ class BadInputTest {
                     "20260101-000000-000000"),
             new Case("barrier: bad alphas", new String[] {"barrier", "--run", federateRun, "--between", "global,client:0", "--alphas", "2,3",
                 "--lake", l}, "--alphas"),
+            new Case("barrier: neither --run nor --resume", new String[] {"barrier", "--between", "global,client:0", "--lake", l}, "--run RUN_ID"),
+            new Case("barrier: resume of a federate run", new String[] {"barrier", "--resume", federateRun, "--lake", l}, "barrier --resume continues barrier runs only"),
+            new Case("barrier: an option beside --resume", new String[] {"barrier", "--resume", federateRun, "--alphas", "midpoint", "--lake", l},
+                    "--alphas is not taken beside it"),
             // distill
             new Case("distill: unknown plan", new String[] {"distill", "--plan", "nope", "--lake", l}, "nope"),
+            new Case("distill: resume of an unknown run", new String[] {"distill", "--resume", "20260101-000000-000000", "--lake", l}, "no run"),
             new Case("distill: zero per class", new String[] {"distill", "--plan", "p", "--ipc", "0", "--lake", l}, "--ipc 0"),
             // report, config
             new Case("report: unknown run", new String[] {"report", "--run", "nope", "--lake", l}, "nope"),
