@@ -35,6 +35,8 @@ public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
     /** Exit status for a run that failed after it started. */
     public static final int FAILED = 1;
+    /** Exit status of a check that found no device to run on: {@code bench gpu} without a usable GPU. */
+    public static final int NO_DEVICE = 3;
     /** Commands whose --config is their own file format rather than a file of option values. */
     private static final java.util.Set<String> OWN_CONFIG = java.util.Set.of("sweep", "config");
 

@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code losslake bench ...}: benchmark commands that print their figures (not timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks that print figures: data preparation, feeding clients, local training (against PyTorch), round overhead and scale, scaling-law fits; 'bench all' runs the performance targets.",
+        description = "Benchmarks that print figures: data preparation, feeding clients, local training (against PyTorch), round overhead and scale, scaling-law fits, a GPU check; 'bench all' runs the performance targets.",
         subcommands = {BenchCommand.Prepare.class, BenchCommand.ClientBatches.class, BenchCommand.Fit.class, BenchCommand.Training.class,
-            BenchRounds.class, BenchAll.class})
+            BenchRounds.class, BenchAll.class, BenchGpu.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -175,6 +175,7 @@ public final class SparkExecutor implements ClientExecutor {
             blocks.forEach(b -> b.work().forEach(w -> mine.put(w.clientId(), w)));
             RoundInput in = input.value();
             io.losslake.spark.runtime.Faults.maybeFail("client", (long) in.round() << 20 | org.apache.spark.TaskContext.getPartitionId());
+            TaskGpu.select(); // a GPU executor's task trains on the GPU Spark gave it (DL4J trainer; the fused one stays on the CPU)
             ClientData globalSample = sample == null ? null : sample.value();
             Map<Integer, ClientOutcome> outcomes = new TreeMap<>();
             while (partition.hasNext()) {

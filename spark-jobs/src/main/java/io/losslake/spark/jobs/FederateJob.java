@@ -68,16 +68,7 @@ public final class FederateJob {
     /** Continues the federate run {@code runId} from its last checkpoint, with the options it was started with. */
     public static Result resume(Lake lake, String runId, PrintWriter out) {
         Instant startedAt = Instant.now();
-        Row row = new RunLog(lake).find(runId);
-        if (row == null) {
-            throw new UserInputException("--resume " + runId + ": the lake " + lake.root() + " has no run with that id.");
-        }
-        if (!"federate".equals(row.getAs("command"))) {
-            throw new UserInputException("--resume " + runId + ": that run is a '" + row.getAs("command") + "' run; only federate runs resume.");
-        }
-        if (RunLog.SUCCEEDED.equals(row.getAs("status"))) {
-            throw new UserInputException("--resume " + runId + ": that run already finished.");
-        }
+        Row row = new RunLog(lake).unfinished(runId, "federate");
         FederateRequest request = FederateRequest.fromConfig(Json.map(row.getAs("config_json")));
         return execute(lake, request, runId, true, startedAt, out);
     }
@@ -113,6 +104,10 @@ public final class FederateJob {
                     runId, !resumed ? "" : " (resumed" + (checkpoint == null ? " from the start" : " after round " + checkpoint.round()) + ")",
                     request.plan(), clients.available().length, clients.examples(), test.size(), model.describe(), model.parameterCount(),
                     request.strategyText(), settings.rounds(), perRound, settings.local().optimizer(), (System.nanoTime() - t0) / 1e9);
+            String gpus = gpuNote(lake, request, settings, model);
+            if (gpus != null) {
+                out.println(gpus);
+            }
             out.flush();
             if (resumed) {
                 LakeSink.discardAfter(lake, runId, checkpoint == null ? 0 : checkpoint.round());
@@ -150,6 +145,33 @@ public final class FederateJob {
         } finally {
             clients.release();
         }
+    }
+
+    /**
+     * One line when the executors are given GPUs (spark.executor.resource.gpu.amount) that this run
+     * will not use, else null: the jar has ND4J's CPU backend, or the fused trainer, which is CPU
+     * code, trains the model (dl4j-spark's engine always trains through DL4J). It does not switch
+     * trainers: the trainer is part of the run's recorded configuration.
+     */
+    private static String gpuNote(Lake lake, FederateRequest request, RunSettings settings, ModelSpec model) {
+        String amount = lake.spark().conf().get("spark.executor.resource.gpu.amount", "0");
+        boolean gpus;
+        try {
+            gpus = Double.parseDouble(amount) > 0;
+        } catch (NumberFormatException e) {
+            return null; // Spark itself refuses such a value when it starts executors
+        }
+        if (!gpus) {
+            return null;
+        }
+        if (!io.losslake.federated.Nd4jDevices.cuda()) {
+            return "note: the executors have GPUs, but this losslake.jar has ND4J's CPU backend, so clients train on their CPUs; "
+                    + "build the jar with -Pgpu to train on the GPUs.";
+        }
+        if (!FederateRequest.DL4J_SPARK.equals(request.engine()) && settings.local().fusedFor(model)) {
+            return "note: the fused trainer runs on the executors' CPUs and leaves their GPUs idle; --trainer dl4j trains on the GPUs.";
+        }
+        return null;
     }
 
     /** The run's result and the figures its runs row holds. */

@@ -262,6 +262,7 @@ public final class SweepJob {
         @Override
         public List<CentralisedTraining.Checkpoint> call(SweepSpec.SweepRun run) {
             io.losslake.spark.runtime.Faults.maybeFail("sweep", run.key(sweep.dataset()).hashCode());
+            io.losslake.spark.federated.TaskGpu.select();
             long[] at = CentralisedTraining.logSpaced(run.budget(), sweep.checkpoints(), sweep.batchSize());
             return CentralisedTraining.run(ModelSpec.parse(run.model(), features, classes),
                     new LocalTraining(1, 0, sweep.batchSize(), sweep.optimizerOf(run), sweep.trainer(), sweep.schedule()), train.value(), at,
