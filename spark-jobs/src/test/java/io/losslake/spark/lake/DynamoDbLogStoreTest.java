@@ -165,6 +165,45 @@ class DynamoDbLogStoreTest {
                 .isInstanceOf(FileSystemException.class).hasMessageContaining("commit 4 of the table does not exist");
     }
 
+    /**
+     * Commits whose writer is told it lost after its entry was put ({@code spark.losslake.faults.lostCommitAck}, what a
+     * lost DynamoDB response followed by the SDK's retry of the conditional put looks like): the entry stays incomplete,
+     * Delta's conflict check lists the log, which completes the commit, and Delta commits again at the next version. No
+     * append is lost and none is counted twice.
+     */
+    @Test
+    void commitsWhoseAcknowledgementIsLostAreCompletedAndNotCountedTwice() throws Exception {
+        String name = "lost-acks";
+        int appends = 6;
+        // a seed under which the table's creation keeps its acknowledgement (a lost one there is a conflict Delta raises
+        // instead of resolving, which losslake's Lake.append retries) and at least two later commits lose theirs
+        long seed = java.util.stream.LongStream.range(0, 1000).filter(sd -> !io.losslake.spark.runtime.Faults.ackLost(sd, 0.5, name, 0)
+                && IntStream.rangeClosed(1, appends).filter(v -> io.losslake.spark.runtime.Faults.ackLost(sd, 0.5, name, v)).count() >= 2)
+                .findFirst().orElseThrow();
+        SparkSession.Builder builder = TestSpark.builder()
+                .config("spark.delta.logStore.s3a.impl", DynamoDbLogStore.class.getName())
+                .config(DynamoDbLogStore.TABLE, "commits")
+                .config(DynamoDbLogStore.ENDPOINT, dynamo.endpoint())
+                .config(io.losslake.spark.runtime.Faults.LOST_COMMIT_ACK, "0.5")
+                .config(io.losslake.spark.runtime.Faults.SEED, Long.toString(seed));
+        s3.s3aSettings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
+        SparkSession spark = builder.getOrCreate();
+        try {
+            String table = "s3a://" + BUCKET + "/" + name;
+            int lostBefore = io.losslake.spark.runtime.Faults.lostCommitAcks();
+            for (int a = 0; a < appends; a++) {
+                spark.range(0, 3).selectExpr(a + " AS a", "id AS i").write().format("delta").mode("append").save(table);
+            }
+            assertThat(io.losslake.spark.runtime.Faults.lostCommitAcks() - lostBefore).as("acknowledgements lost").isGreaterThanOrEqualTo(2);
+            List<Row> rows = spark.read().format("delta").load(table).collectAsList();
+            assertThat(rows).hasSize(appends * 3);
+            assertThat(rows.stream().map(r -> r.getInt(0) + ":" + r.getLong(1)).collect(Collectors.toSet())).hasSize(appends * 3);
+            assertThat(DynamoDbLogStore.Commits.of(conf).latest(table)).get().satisfies(e -> assertThat(e.complete()).isTrue());
+        } finally {
+            spark.stop();
+        }
+    }
+
     @Test
     void deltaAppendsFromThreeThreadsIntoOneS3aTableAreAllKept() throws Exception {
         SparkSession.Builder builder = TestSpark.builder()
