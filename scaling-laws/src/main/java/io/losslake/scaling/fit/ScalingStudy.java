@@ -91,11 +91,16 @@ public final class ScalingStudy {
      * @param exponentD     b in D_opt = k C^b
      * @param lossExponent  c in L_opt = k C^c (negative)
      * @param lossScale     k of L_opt
+     * @param fit           the frontier: the budgets it was fitted to, their vertices and the lines through them
+     * @param profiles      every fitted budget's parabola, its vertex inside its sizes or not (what the table and the
+     *                      profile plot show)
      * @param fitted        seed-bootstrap replicates that fitted
      * @param dropped       fitted budgets without an upward parabola (left out)
+     * @param extrapolated  budgets whose vertex lies outside their sizes and that the frontier leaves out (empty when
+     *                      fewer than three budgets would remain: then they stay in, with a warning each)
      */
-    public record Approach2(IsoFlop.Result fit, Estimate exponentN, Estimate exponentD, Estimate lossExponent, double lossScale, int fitted,
-                            List<Double> dropped) {
+    public record Approach2(IsoFlop.Result fit, IsoFlop.Result profiles, Estimate exponentN, Estimate exponentD, Estimate lossExponent,
+                            double lossScale, int fitted, List<Double> dropped, List<Double> extrapolated) {
         public double predictLoss(double c) {
             return lossScale * Math.pow(c, lossExponent.value());
         }
@@ -274,12 +279,29 @@ public final class ScalingStudy {
             warnings.add("Approach 2: budget(s) " + dropped.stream().map(ScalingStudy::fmt).toList()
                     + " have no upward parabola in log N (their sizes do not bracket an optimum) and are left out.");
         }
-        for (IsoFlop.Budget b : full.iso().budgets()) {
-            if (!b.bracketed()) {
-                warnings.add(String.format(Locale.ROOT, "Approach 2: budget %s's optimum N %s lies outside the sizes trained [%s, %s]; "
-                        + "its vertex is extrapolated.", fmt(b.flops()), fmt(b.optimalN()), fmt(b.minN()), fmt(b.maxN())));
+        // A vertex outside the budget's sizes is the parabola's extrapolation, not a measured optimum: Hoffmann et al. and
+        // the DiT paper centre each budget's sizes on its optimum so that every vertex is inside. The frontier lines are
+        // fitted to the budgets whose vertex is, when at least three are; with fewer, all stay in and each is warned about.
+        IsoFlop.Result profiles = full.iso();
+        List<Double> outside = profiles.budgets().stream().filter(b -> !b.bracketed()).map(IsoFlop.Budget::flops).toList();
+        List<Double> extrapolated = List.of();
+        List<Config> used = configs;
+        if (!outside.isEmpty() && profiles.budgets().size() - outside.size() >= 3) {
+            extrapolated = outside;
+            used = configs.stream().filter(k -> kept.contains(k.budget()) && !outside.contains(k.budget())).toList();
+            full = frontier(used, null);
+            warnings.add("Approach 2: the optimum of budget(s) " + outside.stream().map(ScalingStudy::fmt).toList() + " lies outside the sizes "
+                    + "trained (its vertex would be extrapolated), so N_opt(C), D_opt(C) and L_opt(C) are fitted to the other "
+                    + full.iso().budgets().size() + " budgets; train smaller or larger sizes there to bring them in.");
+        } else {
+            for (IsoFlop.Budget b : profiles.budgets()) {
+                if (!b.bracketed()) {
+                    warnings.add(String.format(Locale.ROOT, "Approach 2: budget %s's optimum N %s lies outside the sizes trained [%s, %s]; "
+                            + "its vertex is extrapolated.", fmt(b.flops()), fmt(b.optimalN()), fmt(b.minN()), fmt(b.maxN())));
+                }
             }
         }
+        List<Config> sample = used;
         double[] aN = new double[0];
         double[] aD = new double[0];
         double[] cL = new double[0];
@@ -288,7 +310,7 @@ public final class ScalingStudy {
             IntStream.range(0, options.bootstrap()).parallel().forEach(b -> {
                 SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 0x51ED + b);
                 try {
-                    slots[b] = frontier(configs, random);
+                    slots[b] = frontier(sample, random);
                 } catch (IllegalArgumentException e) {
                     slots[b] = null;
                 }
@@ -306,9 +328,9 @@ public final class ScalingStudy {
                         + "zero-width; train several seeds.");
             }
         }
-        Approach2 a2 = new Approach2(full.iso(), estimate(full.iso().exponentN(), aN, options.level()),
+        Approach2 a2 = new Approach2(full.iso(), profiles, estimate(full.iso().exponentN(), aN, options.level()),
                 estimate(full.iso().exponentD(), aD, options.level()), estimate(full.loss()[1], cL, options.level()), Math.exp(full.loss()[0]),
-                aN.length, dropped);
+                aN.length, dropped, extrapolated);
         if (full.iso().budgets().size() == 2) {
             warnings.add("Approach 2: only two budgets have an optimum, so each frontier line passes exactly through them; its interval shows seed "
                     + "noise only.");

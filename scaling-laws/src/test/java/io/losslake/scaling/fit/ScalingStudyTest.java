@@ -121,6 +121,42 @@ class ScalingStudyTest {
     }
 
     @Test
+    void budgetsWhoseVertexLiesOutsideTheirSizesAreLeftOutOfTheFrontier() {
+        // the two smallest budgets train only sizes 2.8 to 32 times their optimum: their parabolas' vertices are extrapolated
+        List<ScalingStudy.Point> points = new ArrayList<>();
+        ComputeOptimal opt = ComputeOptimal.of(A, B, ALPHA, BETA);
+        for (ScalingStudy.Point p : design(BUDGETS, 3, 0.002, 3)) {
+            if (p.budget() > 3e18) {
+                points.add(p);
+            }
+        }
+        SplittableRandom random = new SplittableRandom(4);
+        for (double c : new double[] {1e18, 3e18}) {
+            for (int k = 3; k <= 10; k++) {
+                double n = opt.optimalN(c) * Math.pow(Math.sqrt(2), k);
+                for (int s = 0; s < 3; s++) {
+                    points.add(new ScalingStudy.Point(c, n, c / (6 * n), law(n, c / (6 * n)) * Math.exp(0.002 * random.nextGaussian()), s));
+                }
+            }
+        }
+        ScalingStudy.Result r = ScalingStudy.run(points, new ScalingStudy.Options(100, 3, 0.95, true));
+        ScalingStudy.Approach2 a2 = r.approach2();
+        // the table still shows all six fitted budgets' parabolas; the lines go through the four measured vertices
+        assertThat(a2.profiles().budgets()).hasSize(6);
+        assertThat(a2.profiles().budgets()).filteredOn(b -> !b.bracketed()).extracting(IsoFlop.Budget::flops).containsExactly(1e18, 3e18);
+        assertThat(a2.extrapolated()).containsExactly(1e18, 3e18);
+        assertThat(a2.fit().budgets()).extracting(IsoFlop.Budget::flops).containsExactly(1e19, 3e19, 1e20, 3e20);
+        assertThat(a2.exponentN().value()).isCloseTo(BETA / (ALPHA + BETA), within(0.02));
+        assertThat(r.warnings()).anyMatch(w -> w.contains("fitted to the other 4 budgets"));
+        // with only three budgets left after the two, all stay in and each extrapolated vertex is warned about
+        List<ScalingStudy.Point> few = points.stream().filter(p -> p.budget() < 3e19 || p.budget() == 1e21).toList();
+        ScalingStudy.Result kept = ScalingStudy.run(few, new ScalingStudy.Options(0, 3, 0.95, true));
+        assertThat(kept.approach2().extrapolated()).isEmpty();
+        assertThat(kept.approach2().fit().budgets()).hasSize(3);
+        assertThat(kept.warnings()).filteredOn(w -> w.contains("its vertex is extrapolated")).hasSize(2);
+    }
+
+    @Test
     void anIllConditionedStudySaysSoInWords() {
         // a pure power law in N and D (no irreducible loss), noisy, over few budgets: E goes to its bound, intervals are wide
         SplittableRandom random = new SplittableRandom(9);

@@ -188,9 +188,10 @@ public final class StudyJob {
             out.printf("Approach 2, a parabola in log N per budget (seed-mean losses; %d%% intervals from %d seed-bootstrap replicates):%n", level,
                     a2.fitted());
             out.printf("  %10s %12s %12s %9s %6s%n", "C", "N_opt", "D_opt", "L_opt", "sizes");
-            for (IsoFlop.Budget b : a2.fit().budgets()) {
+            for (IsoFlop.Budget b : a2.profiles().budgets()) {
                 out.printf("  %10s %12s %12s %9.4f %6d%s%n", g(b.flops()), g(b.optimalN()), g(b.optimalD()), b.optimalLoss(), b.sizes(),
-                        b.bracketed() ? "" : "  (vertex outside the sizes)");
+                        b.bracketed() ? "" : a2.extrapolated().contains(b.flops()) ? "  (vertex outside the sizes: not in the lines below)"
+                                : "  (vertex outside the sizes)");
             }
             out.printf("  N_opt ~ C^a   a = %s%n", a2.exponentN());
             out.printf("  D_opt ~ C^b   b = %s%n", a2.exponentD());
@@ -264,7 +265,7 @@ public final class StudyJob {
         double[] c = points.stream().mapToDouble(ScalingStudy.Point::budget).toArray();
         double[] n = points.stream().mapToDouble(ScalingStudy.Point::n).toArray();
         double[] l = points.stream().mapToDouble(ScalingStudy.Point::loss).toArray();
-        FitJob.write(request.plots(), Plots.isoFlop("IsoFLOP profiles, " + s.label(), a2.fit(), c, n, l), "isoflop-" + slug);
+        FitJob.write(request.plots(), Plots.isoFlop("IsoFLOP profiles, " + s.label(), a2.profiles(), c, n, l), "isoflop-" + slug);
         ScalingStudy.HeldOut h = s.result().heldOut();
         double hb = h == null ? Double.NaN : h.budget();
         FitJob.write(request.plots(), Plots.frontier("N_opt(C), " + s.label(), "N", a2, hb, h == null ? Double.NaN : h.observedN()),
