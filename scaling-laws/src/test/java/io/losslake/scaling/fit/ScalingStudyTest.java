@@ -147,6 +147,10 @@ class ScalingStudyTest {
         assertThat(a2.extrapolated()).containsExactly(1e18, 3e18);
         assertThat(a2.fit().budgets()).extracting(IsoFlop.Budget::flops).containsExactly(1e19, 3e19, 1e20, 3e20);
         assertThat(a2.exponentN().value()).isCloseTo(BETA / (ALPHA + BETA), within(0.02));
+        // its seed bootstrap redraws the same four budgets: the interval brackets the estimate (with the two extrapolated
+        // budgets in the replicates it was [0.396, 0.423] around 0.4525)
+        assertThat(a2.exponentN().low()).isLessThan(a2.exponentN().value());
+        assertThat(a2.exponentN().high()).isGreaterThan(a2.exponentN().value());
         assertThat(r.warnings()).anyMatch(w -> w.contains("fitted to the other 4 budgets"));
         // with only three budgets left after the two, all stay in and each extrapolated vertex is warned about
         List<ScalingStudy.Point> few = points.stream().filter(p -> p.budget() < 3e19 || p.budget() == 1e21).toList();
